@@ -1,0 +1,138 @@
+"""`mip` command line: chat, classify, train, engine, content check, db upgrade."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, Settings
+from bot.engine.setup import EngineSetupError, say_stderr
+from bot.languages import SUPPORTED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mip", description="Migratie Informatie Punt chatbot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_chat = sub.add_parser("chat", help="chat in the terminal (starts the local engine)")
+    p_chat.add_argument("--lang", choices=SUPPORTED, help="answer in this language from the start")
+    p_cls = sub.add_parser("classify", help="language and intent of each line on stdin")
+    p_cls.add_argument("--json", action="store_true", help="one JSON object per line")
+    p_train = sub.add_parser("train", help="train the intent model when intents/ changed")
+    p_train.add_argument("--force", action="store_true", help="train even when up to date")
+    p_engine = sub.add_parser("engine", help="serve the intent model (rasa run --enable-api)")
+    p_engine.add_argument("--port", type=int, default=5005)
+    p_content = sub.add_parser("content", help="content tools")
+    p_content.add_argument("action", choices=["check"])
+    p_db = sub.add_parser("db", help="database tools")
+    p_db.add_argument("action", choices=["upgrade"])
+    args = parser.parse_args(argv)
+
+    try:
+        settings = Settings.from_env()
+        return _run(args, settings)
+    except (ConfigError, EngineSetupError) as e:
+        print(f"mip: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import setup_logging
+
+    setup_logging(settings)
+    if args.command == "chat":
+        return asyncio.run(_chat(settings, args.lang))
+    if args.command == "classify":
+        return asyncio.run(_classify(settings, args.json))
+    if args.command == "train":
+        from bot.engine.setup import ensure_model
+
+        ensure_model(settings, force=args.force)
+        return 0
+    if args.command == "engine":
+        return asyncio.run(_engine(settings, args.port))
+    if args.command == "content":
+        return _content_check(settings)
+    if args.command == "db":
+        return asyncio.run(_db_upgrade(settings))
+    return 2
+
+
+async def _chat(settings: Settings, language: str | None) -> int:
+    from bot.app import open_app
+    from bot.console import chat
+
+    async with open_app(settings) as app:
+        await chat(app.conversation, language=language)
+    return 0
+
+
+async def _classify(settings: Settings, as_json: bool) -> int:
+    from bot.app import engine_url, load_contract
+    from bot.engine.client import EngineClient
+    from bot.language_id import LanguageIdentifier
+
+    load_contract(settings)
+    languages = LanguageIdentifier.from_training_data(settings.intents_dir / "data" / "nlu")
+    async with engine_url(settings) as url:
+        client = EngineClient(url, timeout=max(settings.engine_timeout, 10.0))
+        try:
+            for line in sys.stdin:
+                text = line.rstrip("\n")
+                if not text.strip():
+                    continue
+                detection = languages.detect(text)
+                parsed = await client.parse(text)
+                row = {
+                    "text": text,
+                    "language": detection.language,
+                    "intent": parsed.intent,
+                    "confidence": round(parsed.confidence, 4),
+                }
+                if as_json:
+                    print(json.dumps(row, ensure_ascii=False), flush=True)
+                else:
+                    print(f"{row['language'] or '-'}\t{row['intent']}\t{row['confidence']:.2f}\t{text}", flush=True)
+        finally:
+            await client.aclose()
+    return 0
+
+
+async def _engine(settings: Settings, port: int) -> int:
+    from bot.engine.process import LocalEngine
+
+    engine = LocalEngine(settings, port=port)
+    async with engine as url:
+        say_stderr(f"Serving the intent engine on {url} (POST /model/parse). Ctrl-C stops it.")
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            pass
+    return 0
+
+
+def _content_check(settings: Settings) -> int:
+    from bot.app import load_contract
+    from bot.content.loader import load_tree
+
+    answers, problems = load_tree(settings.content_dir, SUPPORTED, load_contract(settings))
+    for problem in problems:
+        print(problem)
+    print(f"{len(answers)} content file(s) valid, {len(problems)} problem(s)", file=sys.stderr)
+    return 1 if problems else 0
+
+
+async def _db_upgrade(settings: Settings) -> int:
+    from bot.storage.db import Database
+
+    db = Database(settings.database_url)
+    try:
+        await db.migrate()
+    finally:
+        await db.dispose()
+    say_stderr("Database schema is up to date.")
+    return 0

@@ -1,0 +1,177 @@
+"""Parse and validate content files; every problem names its file and line.
+
+The bot and `mip content check` share this parser, so what the checker accepts is exactly
+what the bot serves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import yaml
+
+from bot.content.render import render_plain, render_telegram_html
+from bot.contract import TEXT_INTENTS, Contract
+
+TITLE_MAX = 40
+# Telegram's limit for one message, after rendering to HTML.
+MESSAGE_MAX = 4096
+_RAW_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+
+
+@dataclass(frozen=True)
+class Answer:
+    intent: str
+    language: str
+    title: str
+    reviewed: dt.date
+    sources: tuple[str, ...]
+    body: str
+    path: Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class _FileProblems(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(map(str, problems)))
+        self.problems = problems
+
+
+def load_file(path: Path, language: str, contract: Contract) -> tuple[Answer | None, list[Problem]]:
+    """Parse one file. Returns the answer (None when unusable) and the problems found."""
+    try:
+        return _parse(path, language, contract), []
+    except _FileProblems as e:
+        return None, e.problems
+
+
+def load_tree(
+    root: Path, languages: tuple[str, ...], contract: Contract
+) -> tuple[dict[tuple[str, str], Answer], list[Problem]]:
+    """Load content/<lang>/*.md for every language; report unknown and missing files too."""
+    answers: dict[tuple[str, str], Answer] = {}
+    problems: list[Problem] = []
+    wanted = contract.content_intents()
+    for language in languages:
+        folder = root / language
+        for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+            if path.stem not in wanted:
+                problems.append(Problem(str(path), 1, f"unknown intent {path.stem!r}: not in the contract"))
+                continue
+            answer, found = load_file(path, language, contract)
+            problems.extend(found)
+            if answer is not None:
+                answers[(language, answer.intent)] = answer
+        for intent in wanted:
+            path = folder / f"{intent}.md"
+            if not path.exists():
+                problems.append(Problem(str(path), 0, f"missing: every language needs {intent}.md"))
+    return answers, sorted(problems)
+
+
+def _parse(path: Path, language: str, contract: Contract) -> Answer:
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise _FileProblems([Problem(where, 1, f"not UTF-8 text ({e.reason})")]) from None
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        raise _FileProblems([Problem(where, 1, "must start with a '---' line (front matter)")])
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise _FileProblems([Problem(where, 1, "front matter has no closing '---' line")]) from None
+    front_text = "\n".join(lines[1:end])
+    body = "\n".join(lines[end + 1 :]).strip()
+    body_line = end + 2
+
+    try:
+        node = yaml.compose(front_text)
+        meta = yaml.safe_load(front_text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 2
+        reason = getattr(e, "problem", None) or str(e)
+        raise _FileProblems([Problem(where, line, f"front matter is not valid YAML: {reason}")]) from None
+    if not isinstance(meta, dict) or not isinstance(node, yaml.MappingNode):
+        raise _FileProblems([Problem(where, 2, "front matter must be a set of 'key: value' lines")])
+    key_line = {k.value: k.start_mark.line + 2 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+
+    problems: list[Problem] = []
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(where, key_line.get(key, 2), message))
+
+    for key in ("intent", "title", "reviewed", "sources"):
+        if key not in meta:
+            problems.append(Problem(where, 2, f"front matter misses the key '{key}'"))
+    for key in meta:
+        if key not in ("intent", "title", "reviewed", "sources"):
+            bad(str(key), f"unknown front matter key {key!r}")
+
+    intent = meta.get("intent")
+    if "intent" in meta and intent != path.stem:
+        bad("intent", f"intent {intent!r} does not match the file name {path.stem!r}")
+    title = meta.get("title")
+    if "title" in meta and (not isinstance(title, str) or not title.strip()):
+        bad("title", "title must be a non-empty text")
+    elif isinstance(title, str) and len(title) > TITLE_MAX:
+        bad("title", f"title is {len(title)} characters; at most {TITLE_MAX} fit on a button")
+    reviewed = meta.get("reviewed")
+    if "reviewed" in meta and not isinstance(reviewed, dt.date):
+        bad("reviewed", "reviewed must be a date written as YYYY-MM-DD")
+    sources = meta.get("sources")
+    if "sources" in meta:
+        if not isinstance(sources, list):
+            bad("sources", "sources must be a list of links ('- https://...')")
+            sources = []
+        for i, url in enumerate(sources):
+            if not _is_web_link(url):
+                problems.append(Problem(where, key_line.get("sources", 2) + 1 + i, f"source {url!r} is not an http(s) link"))
+        if not sources and path.stem not in TEXT_INTENTS and contract.is_answer(path.stem):
+            bad("sources", "an answer needs at least one source")
+
+    if not body:
+        problems.append(Problem(where, body_line, "the answer text (after the front matter) is empty"))
+    for offset, line in enumerate(lines[end + 1 :]):
+        if _RAW_HTML.search(line):
+            problems.append(Problem(where, end + 2 + offset, "raw HTML is not allowed; use Markdown (**bold**, [text](link))"))
+        for url in re.findall(r"\]\(([^)\s]*)\)", line):
+            if not _is_link(url):
+                problems.append(Problem(where, end + 2 + offset, f"link {url!r} is not a valid http(s), tel: or mailto: link"))
+    rendered = len(render_telegram_html(body))
+    if rendered > MESSAGE_MAX:
+        problems.append(Problem(where, body_line, f"answer is {rendered} characters after rendering; Telegram allows {MESSAGE_MAX}"))
+    if problems:
+        raise _FileProblems(problems)
+    assert isinstance(title, str) and isinstance(reviewed, dt.date) and isinstance(sources, list)
+    return Answer(path.stem, language, title.strip(), reviewed, tuple(sources), body, path)
+
+
+def _is_web_link(url: object) -> bool:
+    if not isinstance(url, str):
+        return False
+    parsed = urlparse(url)
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc) and " " not in url
+
+
+def _is_link(url: str) -> bool:
+    return _is_web_link(url) or bool(re.fullmatch(r"(tel:\+?[0-9-]+|mailto:[^@\s]+@[^@\s]+)", url))
+
+
+def plain_length(answer: Answer) -> int:
+    return len(render_plain(answer.body))

@@ -1,0 +1,85 @@
+"""The content the bot serves: an immutable index swapped whole when files change.
+
+A file that fails validation is reported and the last good version of it stays in service,
+so a user never sees a half-edited answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+
+from bot.content.loader import Answer, Problem, load_tree
+from bot.contract import Contract
+
+log = logging.getLogger(__name__)
+
+Signature = tuple[tuple[str, int, int], ...]
+
+
+class ContentStore:
+    def __init__(
+        self,
+        root: Path,
+        languages: tuple[str, ...],
+        contract: Contract,
+        *,
+        check_interval: float = 1.0,
+    ) -> None:
+        self.root = root
+        self.languages = languages
+        self.contract = contract
+        self.check_interval = check_interval
+        self._index: Mapping[tuple[str, str], Answer] = MappingProxyType({})
+        self._signature: Signature = ()
+        self._checked_at = 0.0
+        self.problems: list[Problem] = []
+
+    def load(self) -> list[Problem]:
+        """(Re)load every file; keep the previous answer where a file is now broken."""
+        signature = self._scan()
+        answers, problems = load_tree(self.root, self.languages, self.contract)
+        kept = {key: old for key, old in self._index.items() if key not in answers}
+        for problem in problems:
+            log.warning("content problem: %s", problem)
+        if kept:
+            log.warning("keeping the last good version of %d content file(s)", len(kept))
+        self._index = MappingProxyType({**kept, **answers})
+        self._signature = signature
+        self.problems = problems
+        return problems
+
+    def refresh(self) -> bool:
+        """Reload when a file was added, removed or changed; cheap enough to call per message."""
+        now = time.monotonic()
+        if now - self._checked_at < self.check_interval:
+            return False
+        self._checked_at = now
+        if self._scan() == self._signature:
+            return False
+        log.info("content changed on disk; reloading")
+        self.load()
+        return True
+
+    def get(self, language: str, intent: str) -> Answer | None:
+        return self._index.get((language, intent))
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def _scan(self) -> Signature:
+        entries = []
+        for language in self.languages:
+            folder = self.root / language
+            if not folder.is_dir():
+                continue
+            for path in folder.glob("*.md"):
+                try:
+                    st = path.stat()
+                except FileNotFoundError:
+                    continue
+                entries.append((str(path), st.st_mtime_ns, st.st_size))
+        return tuple(sorted(entries))

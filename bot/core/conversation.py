@@ -1,0 +1,298 @@
+"""The dialogue of the information point, independent of any transport.
+
+`Conversation.handle(event)` loads the conversation's state, decides the reply language,
+asks the engine what the user wants, picks the answer from content, saves the state and
+returns replies. It never sends anything itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from bot.content.store import ContentStore
+from bot.contract import FALLBACK, Contract, Kind
+from bot.core import callbacks
+from bot.core.events import Button, EventKind, Reply, UserEvent
+from bot.core.state import ConversationState, ConversationStates
+from bot.engine.client import EngineError, ParseResult
+from bot.i18n import Texts
+from bot.language_id import Detection
+from bot.languages import SUPPORTED, native_name, normalise
+
+log = logging.getLogger(__name__)
+
+# Below this the engine's top intent is not trusted on its own (the engine's own fallback
+# threshold is in intents/config.yml); "did you mean" offers the best candidates instead.
+CONFIDENT = 0.5
+SUGGESTIONS = 3
+SUGGESTION_FLOOR = 0.05
+
+
+class IntentParser(Protocol):
+    async def parse(self, text: str) -> ParseResult: ...
+
+
+class LanguageDetector(Protocol):
+    def detect(self, text: str) -> Detection: ...
+
+
+def topic_label(texts: Texts, topic: str) -> str:
+    labels = {
+        "registration": texts.gettext("📋 Registration, BSN, DigiD"),
+        "health": texts.gettext("🩺 Health and insurance"),
+        "children": texts.gettext("🧒 Children and school"),
+        "work": texts.gettext("👷 Work and wages"),
+        "housing": texts.gettext("🏠 Housing"),
+        "money": texts.gettext("💶 Money, tax, allowances"),
+        "living": texts.gettext("🤝 Living here and safety"),
+    }
+    return labels.get(topic, topic)
+
+
+class Conversation:
+    def __init__(
+        self,
+        contract: Contract,
+        content: ContentStore,
+        engine: IntentParser,
+        languages: LanguageDetector,
+        states: ConversationStates,
+        *,
+        log_text: bool = False,
+    ) -> None:
+        self.contract = contract
+        self.content = content
+        self.engine = engine
+        self.languages = languages
+        self.states = states
+        self.log_text = log_text
+
+    async def handle(self, event: UserEvent) -> list[Reply]:
+        self.content.refresh()
+        state = await self.states.load(event.user_key)
+        if state.language is None and (hint := normalise(event.locale_hint)):
+            state.language = hint
+        replies = await self._dispatch(event, state)
+        await self.states.save(state)
+        return replies
+
+    # -- dispatch -------------------------------------------------------------------------
+
+    async def _dispatch(self, event: UserEvent, state: ConversationState) -> list[Reply]:
+        if event.kind is EventKind.TEXT:
+            return await self._text(event.text, state)
+        if event.kind is EventKind.BUTTON:
+            return await self._button(event.data, state)
+        if event.kind is EventKind.COMMAND:
+            return self._command(event.text, state)
+        return self._media(state)
+
+    def _command(self, name: str, state: ConversationState) -> list[Reply]:
+        if name == "language":
+            return [self._language_picker(state.language)]
+        if state.language is None:
+            return [self._language_picker(None)]
+        if name == "start":
+            return [self._text_with_menu(state.language, "greet")]
+        if name in ("help", "menu"):
+            return [self._text_with_menu(state.language, "bot_help")]
+        return [self._text_with_menu(state.language, "bot_help")]
+
+    def _media(self, state: ConversationState) -> list[Reply]:
+        language = state.language or SUPPORTED[-1]
+        t = Texts(language)
+        return [
+            Reply(
+                t.gettext("I can only read text. Please write your question in a few words, or choose a topic."),
+                buttons=self._topic_rows(t),
+                language=language,
+            )
+        ]
+
+    async def _button(self, data: str, state: ConversationState) -> list[Reply]:
+        pressed = callbacks.parse(data, self.contract)
+        if pressed is None or (state.language is None and pressed.action != "lang"):
+            if state.language is None:
+                return [self._language_picker(None)]
+            t = Texts(state.language)
+            return [Reply(t.gettext("This button has expired. Here is the menu."), buttons=self._topic_rows(t), language=state.language)]
+        if pressed.action == "lang":
+            return await self._choose_language(pressed.value, state)
+        language = state.language
+        assert language is not None
+        t = Texts(language)
+        if pressed.action == "languages":
+            return [self._language_picker(language)]
+        if pressed.action == "menu":
+            return [Reply(t.gettext("Choose a topic:"), buttons=self._topic_rows(t), language=language)]
+        if pressed.action == "person":
+            return [self._person(language)]
+        if pressed.action == "topic":
+            return [self._topic(language, pressed.value)]
+        state.last_intent = pressed.value
+        return [self._answer(language, pressed.value)]
+
+    async def _choose_language(self, language: str, state: ConversationState) -> list[Reply]:
+        state.language = language
+        state.language_explicit = True
+        t = Texts(language)
+        confirm = Reply(
+            t.gettext("From now on I will answer in {language}.").format(language=native_name(language)),
+            language=language,
+        )
+        if state.pending_question:
+            question, state.pending_question = state.pending_question, None
+            return [confirm, *await self._understand(question, language, state)]
+        return [confirm, self._text_with_menu(language, "greet")]
+
+    # -- free text ------------------------------------------------------------------------
+
+    async def _text(self, text: str, state: ConversationState) -> list[Reply]:
+        text = text.strip()
+        detection = self.languages.detect(text) if text else Detection(None)
+        language = self._reply_language(detection, state)
+        if language is None:
+            # Nothing to go by yet: keep the question, ask for the language, answer after.
+            state.pending_question = text[:1000] or None
+            return [self._language_picker(None)]
+        state.language = language
+        if not any(ch.isalnum() for ch in text):
+            t = Texts(language)
+            return [Reply(t.gettext("Please write your question in a few words, or choose a topic."), buttons=self._topic_rows(t), language=language)]
+        replies: list[Reply] = []
+        if detection.unsupported:
+            t = Texts(language)
+            replies.append(
+                Reply(
+                    t.gettext("I can answer in Polish, Bulgarian, Romanian and Dutch. I will continue in {language}; you can change the language below.").format(language=native_name(language)),
+                    buttons=((Button(t.gettext("🌐 Change language"), callbacks.LANGUAGES),),),
+                    language=language,
+                )
+            )
+            replies.append(Reply(t.gettext("Choose a topic:"), buttons=self._topic_rows(t), language=language))
+            return replies
+        return await self._understand(text, language, state)
+
+    def _reply_language(self, detection: Detection, state: ConversationState) -> str | None:
+        if state.language_explicit and state.language:
+            return state.language
+        if detection.language is not None:
+            return detection.language
+        return state.language
+
+    async def _understand(self, text: str, language: str, state: ConversationState) -> list[Reply]:
+        t = Texts(language)
+        try:
+            parsed = await self.engine.parse(text)
+        except EngineError as e:
+            log.warning("engine unavailable, offering the menu: %s", e)
+            return [
+                Reply(
+                    t.gettext("I cannot read questions right now. Choose a topic, or talk to a person."),
+                    buttons=self._topic_rows(t),
+                    language=language,
+                )
+            ]
+        log.info(
+            "parsed intent=%s confidence=%.2f language=%s%s",
+            parsed.intent, parsed.confidence, language, f" text={text!r}" if self.log_text else "",
+        )
+        intent = parsed.intent
+        if intent == FALLBACK or intent not in self.contract.intents or (
+            self.contract.is_answer(intent) and parsed.confidence < CONFIDENT
+        ):
+            return [self._did_you_mean(language, parsed, state)]
+        state.misunderstood = 0
+        kind = self.contract.intents[intent].kind
+        if kind is Kind.ANSWER:
+            state.last_intent = intent
+            return [self._answer(language, intent)]
+        if intent == "change_language":
+            return [self._language_picker(language)]
+        if intent == "human_handoff":
+            return [self._person(language)]
+        if intent in ("greet", "bot_help"):
+            return [self._text_with_menu(language, intent)]
+        if intent == "out_of_scope":
+            return [self._content_reply(language, intent, self._topic_rows(t))]
+        return [self._content_reply(language, intent, self._footer(t))]
+
+    def _did_you_mean(self, language: str, parsed: ParseResult, state: ConversationState) -> Reply:
+        state.misunderstood += 1
+        t = Texts(language)
+        candidates = [
+            s.name for s in parsed.ranking
+            if self.contract.is_answer(s.name) and s.confidence >= SUGGESTION_FLOOR
+        ][:SUGGESTIONS]
+        rows = [(Button(self._title(language, name), callbacks.answer(name)),) for name in candidates]
+        rows.append(
+            (Button(t.gettext("📋 Menu"), callbacks.MENU), Button(t.gettext("🙋 Talk to a person"), callbacks.PERSON))
+        )
+        if candidates and state.misunderstood < 2:
+            text = t.gettext("I am not sure I understood. Did you mean one of these?")
+        else:
+            text = t.gettext("Sorry, I did not understand. Choose a topic, or talk to a person who speaks your language.")
+        return Reply(text, buttons=tuple(rows), language=language)
+
+    # -- building replies -----------------------------------------------------------------
+
+    def _answer(self, language: str, intent: str) -> Reply:
+        t = Texts(language)
+        answer = self.content.get(language, intent)
+        if answer is None:
+            log.error("no content for %s/%s", language, intent)
+            return Reply(t.gettext("Sorry, this answer is not available right now. Talk to a person, or choose another topic."), buttons=self._footer(t), language=language)
+        checked = t.gettext("Information checked on {date}.").format(date=t.date(answer.reviewed))
+        return Reply(f"{answer.body}\n\n*{checked}*", markdown=True, buttons=self._footer(t), language=language)
+
+    def _person(self, language: str) -> Reply:
+        t = Texts(language)
+        answer = self.content.get(language, "info_point")
+        intro = t.gettext("You can talk to a person at the Migration Information Point:")
+        body = f"{intro}\n\n{answer.body}" if answer else intro
+        return Reply(body, markdown=True, buttons=((Button(t.gettext("📋 Menu"), callbacks.MENU),),), language=language)
+
+    def _content_reply(self, language: str, intent: str, buttons: tuple[tuple[Button, ...], ...]) -> Reply:
+        answer = self.content.get(language, intent)
+        if answer is None:
+            log.error("no content for %s/%s", language, intent)
+            return Reply(Texts(language).gettext("Choose a topic:"), buttons=buttons, language=language)
+        return Reply(answer.body, markdown=True, buttons=buttons, language=language)
+
+    def _text_with_menu(self, language: str, intent: str) -> Reply:
+        return self._content_reply(language, intent, self._topic_rows(Texts(language)))
+
+    def _topic(self, language: str, topic: str) -> Reply:
+        t = Texts(language)
+        rows = [
+            (Button(self._title(language, name), callbacks.answer(name)),)
+            for name in self.contract.topics[topic]
+            if self.contract.is_answer(name)
+        ]
+        rows.append((Button(t.gettext("⬅️ All topics"), callbacks.MENU),))
+        return Reply(topic_label(t, topic), buttons=tuple(rows), language=language)
+
+    def _topic_rows(self, t: Texts) -> tuple[tuple[Button, ...], ...]:
+        topics = [Button(topic_label(t, name), callbacks.topic(name)) for name in self.contract.menu_topics]
+        rows = [tuple(topics[i : i + 2]) for i in range(0, len(topics), 2)]
+        rows.append((Button(t.gettext("🙋 Talk to a person"), callbacks.PERSON), Button(t.gettext("🌐 Change language"), callbacks.LANGUAGES)))
+        return tuple(rows)
+
+    def _footer(self, t: Texts) -> tuple[tuple[Button, ...], ...]:
+        return ((Button(t.gettext("📋 Menu"), callbacks.MENU), Button(t.gettext("🙋 Talk to a person"), callbacks.PERSON)),)
+
+    def _language_picker(self, current: str | None) -> Reply:
+        # Shown before the language is known too, so the prompt is in every language.
+        if current:
+            prompt = Texts(current).gettext("Choose your language:")
+        else:
+            prompt = "\n".join(Texts(code).gettext("Choose your language:") for code in SUPPORTED)
+        buttons = tuple(
+            (Button(native_name(code), callbacks.language(code)),) for code in SUPPORTED
+        )
+        return Reply(prompt, buttons=buttons, language=current)
+
+    def _title(self, language: str, intent: str) -> str:
+        answer = self.content.get(language, intent)
+        return answer.title if answer else intent.replace("_", " ")

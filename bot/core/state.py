@@ -1,0 +1,22 @@
+"""What the bot remembers about a conversation between two messages (kept in storage)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass
+class ConversationState:
+    user_key: str
+    language: str | None = None
+    language_explicit: bool = False  # chosen with /language or a button: wins over detection
+    last_intent: str | None = None
+    pending_question: str | None = None  # asked before a language was known
+    misunderstood: int = 0  # not understood in a row
+
+
+class ConversationStates(Protocol):
+    async def load(self, user_key: str) -> ConversationState: ...
+
+    async def save(self, state: ConversationState) -> None: ...

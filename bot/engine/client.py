@@ -1,0 +1,93 @@
+"""HTTP client for the engine's /model/parse, with explicit timeouts and typed results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+# The engine reads at most this much of a message; intent lies in the first sentences.
+MAX_PARSE_CHARS = 1000
+
+
+class EngineError(Exception):
+    """The engine did not give a usable answer."""
+
+
+class EngineUnavailable(EngineError):
+    """Not reachable, connection refused, or no answer within the timeout."""
+
+
+class EngineBadResponse(EngineError):
+    """The engine answered with something that is not a parse result."""
+
+
+@dataclass(frozen=True)
+class IntentScore:
+    name: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    intent: str
+    confidence: float
+    ranking: tuple[IntentScore, ...]
+
+
+class EngineClient:
+    """One long-lived connection pool to the engine; close it with `aclose()`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 2.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 1.0)),
+            transport=transport,
+        )
+
+    async def parse(self, text: str) -> ParseResult:
+        try:
+            response = await self._http.post("/model/parse", json={"text": text[:MAX_PARSE_CHARS]})
+        except httpx.TimeoutException as e:
+            raise EngineUnavailable(f"engine at {self.base_url} did not answer in time") from e
+        except httpx.TransportError as e:
+            raise EngineUnavailable(f"engine at {self.base_url} is not reachable: {e!r}") from e
+        if response.status_code != 200:
+            raise EngineBadResponse(f"engine answered HTTP {response.status_code}")
+        try:
+            return _parse_result(response.json())
+        except (ValueError, KeyError, TypeError) as e:
+            raise EngineBadResponse(f"engine answered an unexpected body: {e!r}") from e
+
+    async def ready(self) -> bool:
+        """True once the engine answers and has a model loaded."""
+        try:
+            response = await self._http.get("/status")
+        except httpx.HTTPError:
+            return False
+        if response.status_code != 200:
+            return False
+        try:
+            return bool(response.json().get("model_file"))
+        except ValueError:
+            return False
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+
+def _parse_result(body: Any) -> ParseResult:
+    intent = body["intent"]
+    ranking = tuple(
+        IntentScore(str(item["name"]), float(item["confidence"]))
+        for item in body.get("intent_ranking") or []
+    )
+    return ParseResult(str(intent["name"]), float(intent["confidence"]), ranking)

@@ -1,0 +1,86 @@
+"""Run the local engine (`rasa run --enable-api`) as a child process and wait until ready."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import time
+from pathlib import Path
+from types import TracebackType
+
+from bot.config import Settings
+from bot.engine.client import EngineClient
+from bot.engine.setup import EngineSetupError, Say, ensure_model, rasa_env, say_stderr, venv_python
+
+READY_TIMEOUT = 180.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LocalEngine:
+    """`async with LocalEngine(settings) as url:` trains if needed, serves, stops on exit."""
+
+    def __init__(self, settings: Settings, *, port: int | None = None, say: Say = say_stderr) -> None:
+        self.settings = settings
+        self.port = port or free_port()
+        self.say = say
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = settings.engine_venv.parent / "engine.log"
+        self._process: asyncio.subprocess.Process | None = None
+
+    async def __aenter__(self) -> str:
+        model = await asyncio.to_thread(ensure_model, self.settings, say=self.say)
+        await self.start(model)
+        return self.url
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+    async def start(self, model: Path) -> None:
+        rasa = venv_python(self.settings).parent / "rasa"
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.say(f"Starting the intent engine on {self.url} ...")
+        with self.log_path.open("ab") as log:
+            self._process = await asyncio.create_subprocess_exec(
+                str(rasa), "run", "--enable-api",
+                "--model", str(model.resolve()),
+                "--interface", "127.0.0.1", "--port", str(self.port),
+                cwd=self.settings.intents_dir, env=rasa_env(),
+                stdout=log, stderr=log, stdin=asyncio.subprocess.DEVNULL,
+            )
+        await self.wait_ready()
+
+    async def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
+        client = EngineClient(self.url, timeout=2.0)
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                if self._process is not None and self._process.returncode is not None:
+                    raise EngineSetupError(f"the intent engine exited early; see {self.log_path}")
+                if await client.ready():
+                    self.say("Intent engine ready.")
+                    return
+                await asyncio.sleep(0.5)
+        finally:
+            await client.aclose()
+        await self.stop()
+        raise EngineSetupError(f"the intent engine was not ready after {timeout:.0f} s; see {self.log_path}")
+
+    async def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is None or process.returncode is not None:
+            return
+        process.terminate()
+        try:
+            await asyncio.wait_for(process.wait(), 10)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()

@@ -1,0 +1,159 @@
+"""Which of the four languages a message is in, or that it is in none of them.
+
+Levers, in order (see ../shared/notes/how-people-type.md):
+1. Dutch official words (BSN, gemeente, huisarts...) carry no language signal: they are
+   removed first, so "bsn?" or "zorgverzekering" alone say nothing and the conversation's
+   remembered language is kept.
+2. Script: Cyrillic here means Bulgarian unless lingua is sure it is Russian, Ukrainian...;
+   Arabic, Greek and other scripts are unsupported.
+3. For Latin script, a character n-gram classifier trained on the project's own training
+   data in the four languages (which includes Latin-script Bulgarian), blended with lingua
+   restricted to the same languages. lingua over a wider set of languages spots text that is
+   confidently in none of ours (Lithuanian, English, German...).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from lingua import Language, LanguageDetectorBuilder
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+
+from bot.languages import SUPPORTED
+
+# Words from letters and websites that people type in any language (facts.md glossary).
+NEUTRAL_TERMS = frozenset(
+    """
+    gemeente brp rni bsn burgerservicenummer digid huisarts huisartsenpost hap zorgverzekering
+    basisverzekering eigen risico zorgtoeslag huurtoeslag kinderbijslag kinderopvangtoeslag
+    toeslagen toeslag belastingdienst svb uwv ww uitzendbureau loonstrook vakantiegeld ziekmelding
+    huurcommissie arbeidsinspectie juridisch loket cak ggd jgz consultatiebureau verloskundige
+    kraamzorg apotheek leerplicht isk cao abu nbbu sna snf wml veilig thuis taalhuis ido m-biljet
+    jaaropgaaf inschrijving uitschrijving werk.nl ehic fairwork comensha politie boa handhaving
+    venlo westland tilburg horst den haag rotterdam amsterdam utrecht eindhoven breda
+    """.split()
+)
+_URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
+_WORD = re.compile(r"[^\W\d_]+(?:[-.][^\W\d_]+)*", re.UNICODE)
+
+_OURS = {
+    "pl": Language.POLISH,
+    "bg": Language.BULGARIAN,
+    "ro": Language.ROMANIAN,
+    "nl": Language.DUTCH,
+}
+_OTHER_CYRILLIC = [Language.RUSSIAN, Language.UKRAINIAN, Language.SERBIAN, Language.MACEDONIAN,
+                   Language.BELARUSIAN, Language.KAZAKH, Language.MONGOLIAN]
+_OTHER_LATIN = [Language.ENGLISH, Language.GERMAN, Language.FRENCH, Language.SPANISH,
+                Language.ITALIAN, Language.PORTUGUESE, Language.LITHUANIAN, Language.LATVIAN,
+                Language.ESTONIAN, Language.CZECH, Language.SLOVAK, Language.HUNGARIAN,
+                Language.TURKISH, Language.SWEDISH, Language.DANISH, Language.FINNISH,
+                Language.CROATIAN, Language.SLOVENE, Language.ALBANIAN]
+
+SURE = 0.55  # below this, keep the conversation's language
+MIN_LETTERS = 3  # fewer letters than this (after neutral words) carry no signal
+UNSUPPORTED_MIN_LETTERS = 12
+
+
+@dataclass(frozen=True)
+class Detection:
+    language: str | None  # one of SUPPORTED, or None when unsure or unsupported
+    confidence: float = 0.0
+    unsupported: bool = False  # confidently written in a language we do not speak
+
+
+class LanguageIdentifier:
+    def __init__(self, examples: Iterable[tuple[str, str]]) -> None:
+        texts, labels = zip(*((t, lang) for t, lang in examples if lang in SUPPORTED), strict=True)
+        self._own: Pipeline = make_pipeline(
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, min_df=1),
+            LogisticRegression(C=20.0, max_iter=2000),
+        )
+        self._own.fit([_strip_neutral(t) for t in texts], labels)
+        self._classes: list[str] = list(self._own.classes_)
+        self._lingua_ours = LanguageDetectorBuilder.from_languages(*_OURS.values()).build()
+        self._lingua_cyrillic = LanguageDetectorBuilder.from_languages(Language.BULGARIAN, *_OTHER_CYRILLIC).build()
+        self._lingua_latin = LanguageDetectorBuilder.from_languages(
+            Language.POLISH, Language.ROMANIAN, Language.DUTCH, *_OTHER_LATIN
+        ).build()
+
+    @classmethod
+    def from_training_data(cls, nlu_dir: Path) -> LanguageIdentifier:
+        return cls(iter_training_examples(nlu_dir))
+
+    def detect(self, text: str) -> Detection:
+        text = _strip_neutral(text[:1000])
+        letters = [ch for ch in text if ch.isalpha()]
+        if len(letters) < MIN_LETTERS:
+            return Detection(None)
+        scripts = _script_counts(letters)
+        if scripts["other"] > len(letters) / 2:
+            return Detection(None, 1.0, unsupported=True)
+        if scripts["cyrillic"] > scripts["latin"]:
+            return self._cyrillic(text, len(letters))
+        return self._latin(text, len(letters))
+
+    def _cyrillic(self, text: str, letters: int) -> Detection:
+        values = self._lingua_cyrillic.compute_language_confidence_values(text)
+        top = values[0]
+        if top.language is not Language.BULGARIAN and top.value >= 0.6 and letters >= UNSUPPORTED_MIN_LETTERS:
+            return Detection(None, top.value, unsupported=True)
+        return Detection("bg", 1.0)
+
+    def _latin(self, text: str, letters: int) -> Detection:
+        own = dict(zip(self._classes, self._own.predict_proba([text])[0], strict=True))
+        lingua = {lang: 0.0 for lang in SUPPORTED}
+        for value in self._lingua_ours.compute_language_confidence_values(text):
+            for code, language in _OURS.items():
+                if value.language is language:
+                    lingua[code] = value.value
+        # lingua cannot read Latin-script Bulgarian; our own classifier can, so it leads.
+        blended = {lang: 0.65 * own.get(lang, 0.0) + 0.35 * lingua[lang] for lang in SUPPORTED}
+        best = max(blended, key=lambda k: blended[k])
+        if letters >= UNSUPPORTED_MIN_LETTERS and own.get(best, 0.0) < 0.8:
+            wide = self._lingua_latin.compute_language_confidence_values(text)[0]
+            if wide.language not in _OURS.values() and wide.value >= 0.7:
+                return Detection(None, wide.value, unsupported=True)
+        if blended[best] < SURE:
+            return Detection(None, blended[best])
+        return Detection(best, blended[best])
+
+
+def iter_training_examples(nlu_dir: Path) -> Iterable[tuple[str, str]]:
+    """(text, language) from Rasa NLU files named after their language (pl.yml, bg.yml...)."""
+    for path in sorted(nlu_dir.glob("*.yml")):
+        language = path.stem
+        if language not in SUPPORTED:
+            continue
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in data.get("nlu") or []:
+            for line in str(block.get("examples", "")).splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    yield line[2:].strip(), language
+
+
+def _strip_neutral(text: str) -> str:
+    text = _URL.sub(" ", text)
+    kept = [w for w in _WORD.findall(text) if w.lower() not in NEUTRAL_TERMS]
+    return " ".join(kept)
+
+
+def _script_counts(letters: list[str]) -> dict[str, int]:
+    counts = {"latin": 0, "cyrillic": 0, "other": 0}
+    for ch in letters:
+        name = unicodedata.name(ch, "")
+        if name.startswith("LATIN"):
+            counts["latin"] += 1
+        elif name.startswith("CYRILLIC"):
+            counts["cyrillic"] += 1
+        else:
+            counts["other"] += 1
+    return counts

@@ -1,0 +1,45 @@
+"""Repository for conversation state (the core sees only ConversationState)."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete
+
+from bot.core.state import ConversationState
+from bot.storage.db import Database
+from bot.storage.tables import ConversationRow
+
+
+class SqlConversationStates:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def load(self, user_key: str) -> ConversationState:
+        async with self.db.session() as session:
+            row = await session.get(ConversationRow, user_key)
+        if row is None:
+            return ConversationState(user_key)
+        return ConversationState(
+            user_key=row.user_key,
+            language=row.language,
+            language_explicit=row.language_explicit,
+            last_intent=row.last_intent,
+            pending_question=row.pending_question,
+            misunderstood=row.misunderstood,
+        )
+
+    async def save(self, state: ConversationState) -> None:
+        async with self.db.session() as session, session.begin():
+            await session.merge(
+                ConversationRow(
+                    user_key=state.user_key,
+                    language=state.language,
+                    language_explicit=state.language_explicit,
+                    last_intent=state.last_intent,
+                    pending_question=state.pending_question,
+                    misunderstood=state.misunderstood,
+                )
+            )
+
+    async def forget(self, user_key: str) -> None:
+        async with self.db.session() as session, session.begin():
+            await session.execute(delete(ConversationRow).where(ConversationRow.user_key == user_key))
