@@ -49,8 +49,9 @@ _OURS = {
     "ro": Language.ROMANIAN,
     "nl": Language.DUTCH,
 }
-_OTHER_CYRILLIC = [Language.RUSSIAN, Language.UKRAINIAN, Language.SERBIAN, Language.MACEDONIAN,
-                   Language.BELARUSIAN, Language.KAZAKH, Language.MONGOLIAN]
+# Macedonian is left out on purpose: lingua reads much standard Bulgarian as Macedonian.
+_OTHER_CYRILLIC = [Language.RUSSIAN, Language.UKRAINIAN, Language.BELARUSIAN, Language.SERBIAN,
+                   Language.KAZAKH]
 _OTHER_LATIN = [Language.ENGLISH, Language.GERMAN, Language.FRENCH, Language.SPANISH,
                 Language.ITALIAN, Language.PORTUGUESE, Language.LITHUANIAN, Language.LATVIAN,
                 Language.ESTONIAN, Language.CZECH, Language.SLOVAK, Language.HUNGARIAN,
@@ -103,16 +104,22 @@ class LanguageIdentifier:
     def _cyrillic(self, text: str, letters: int) -> Detection:
         values = self._lingua_cyrillic.compute_language_confidence_values(text)
         top = values[0]
-        if top.language is not Language.BULGARIAN and top.value >= 0.6 and letters >= UNSUPPORTED_MIN_LETTERS:
+        bulgarian = next((v.value for v in values if v.language == Language.BULGARIAN), 0.0)
+        if (
+            top.language != Language.BULGARIAN
+            and top.value >= 0.7
+            and bulgarian < 0.2
+            and letters >= UNSUPPORTED_MIN_LETTERS
+        ):
             return Detection(None, top.value, unsupported=True)
         return Detection("bg", 1.0)
 
     def _latin(self, text: str, letters: int) -> Detection:
-        own = dict(zip(self._classes, self._own.predict_proba([text])[0], strict=True))
+        own = {k: float(p) for k, p in zip(self._classes, self._own.predict_proba([text])[0], strict=True)}
         lingua = {lang: 0.0 for lang in SUPPORTED}
         for value in self._lingua_ours.compute_language_confidence_values(text):
             for code, language in _OURS.items():
-                if value.language is language:
+                if value.language == language:
                     lingua[code] = value.value
         # lingua cannot read Latin-script Bulgarian; our own classifier can, so it leads.
         blended = {lang: 0.65 * own.get(lang, 0.0) + 0.35 * lingua[lang] for lang in SUPPORTED}

@@ -103,7 +103,9 @@ def _parse(path: Path, language: str, contract: Contract) -> Answer:
         node = yaml.compose(front_text)
         meta = yaml.safe_load(front_text)
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
+        # The context mark is where the broken construct opened (an unclosed '[' or quote),
+        # which is the line to fix; the problem mark is where the parser gave up.
+        mark = getattr(e, "context_mark", None) or getattr(e, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 2
         reason = getattr(e, "problem", None) or str(e)
         raise _FileProblems([Problem(where, line, f"front matter is not valid YAML: {reason}")]) from None

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 CONFIDENT = 0.5
 SUGGESTIONS = 3
 SUGGESTION_FLOOR = 0.05
+SHORT_MESSAGE_WORDS = 2
 
 
 class IntentParser(Protocol):
@@ -151,7 +152,7 @@ class Conversation:
     async def _text(self, text: str, state: ConversationState) -> list[Reply]:
         text = text.strip()
         detection = self.languages.detect(text) if text else Detection(None)
-        language = self._reply_language(detection, state)
+        language = self._reply_language(detection, state, len(text.split()))
         if language is None:
             # Nothing to go by yet: keep the question, ask for the language, answer after.
             state.pending_question = text[:1000] or None
@@ -174,10 +175,11 @@ class Conversation:
             return replies
         return await self._understand(text, language, state)
 
-    def _reply_language(self, detection: Detection, state: ConversationState) -> str | None:
+    def _reply_language(self, detection: Detection, state: ConversationState, words: int) -> str | None:
         if state.language_explicit and state.language:
             return state.language
-        if detection.language is not None:
+        # One or two words ("tandarts?", "bsn") are too little to switch a conversation's language.
+        if detection.language is not None and (state.language is None or words > SHORT_MESSAGE_WORDS):
             return detection.language
         return state.language
 

@@ -74,7 +74,8 @@ def _is_python310(python: str) -> bool:
 
 
 def venv_python(settings: Settings) -> Path:
-    return settings.engine_venv / "bin" / "python"
+    # absolute() and not resolve(): the venv python is a symlink that must not be followed.
+    return (settings.engine_venv / "bin" / "python").absolute()
 
 
 def ensure_venv(settings: Settings, say: Say = say_stderr) -> Path:

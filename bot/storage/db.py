@@ -17,15 +17,15 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 class Database:
     """One engine per process; created explicitly, never at import time."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, connect_args: dict[str, Any] | None = None) -> None:
         self.url = make_url(url)
-        options: dict[str, Any] = {"pool_pre_ping": True}
+        options: dict[str, Any] = {"pool_pre_ping": True, "connect_args": connect_args or {}}
         if self.url.get_backend_name() == "sqlite":
             database = self.url.database
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             # The whole bot is one process: one connection serialises writes cleanly.
-            options = {"connect_args": {"timeout": 30}}
+            options = {"connect_args": {"timeout": 30, **(connect_args or {})}}
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
         if self.url.get_backend_name() == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)

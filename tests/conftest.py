@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.content.store import ContentStore
+from bot.contract import Contract
+from bot.language_id import LanguageIdentifier
+from bot.languages import SUPPORTED
+from bot.storage.conversations import SqlConversationStates
+from bot.storage.db import Database
+
+ROOT = Path(__file__).resolve().parent.parent
+INTENTS = ROOT / "intents"
+CONTENT = ROOT / "content"
+
+
+@pytest.fixture(scope="session")
+def contract() -> Contract:
+    return Contract.load(INTENTS / "contract.yml")
+
+
+@pytest.fixture(scope="session")
+def content(contract: Contract) -> ContentStore:
+    store = ContentStore(CONTENT, SUPPORTED, contract)
+    assert store.load() == []
+    return store
+
+
+@pytest.fixture(scope="session")
+def language_id() -> LanguageIdentifier:
+    return LanguageIdentifier.from_training_data(INTENTS / "data" / "nlu")
+
+
+@pytest.fixture
+async def sqlite_states(tmp_path: Path) -> AsyncIterator[SqlConversationStates]:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'mip.db'}")
+    await db.migrate()
+    yield SqlConversationStates(db)
+    await db.dispose()
