@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any
 
 from bot.config import ConfigError, Settings
 from bot.engine.setup import EngineSetupError, say_stderr
@@ -24,6 +26,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_train.add_argument("--force", action="store_true", help="train even when up to date")
     p_engine = sub.add_parser("engine", help="serve the intent model (rasa run --enable-api)")
     p_engine.add_argument("--port", type=int, default=5005)
+    p_eval = sub.add_parser("eval", help="held-out accuracy per language (intents/tests)")
+    p_eval.add_argument("--confusions", type=int, default=10, help="show this many confused pairs")
     p_content = sub.add_parser("content", help="content tools")
     p_content.add_argument("action", choices=["check"])
     p_db = sub.add_parser("db", help="database tools")
@@ -45,21 +49,37 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
     setup_logging(settings)
     if args.command == "chat":
-        return asyncio.run(_chat(settings, args.lang))
+        return _run_async(_chat(settings, args.lang))
     if args.command == "classify":
-        return asyncio.run(_classify(settings, args.json))
+        return _run_async(_classify(settings, args.json))
     if args.command == "train":
         from bot.engine.setup import ensure_model
 
         ensure_model(settings, force=args.force)
         return 0
     if args.command == "engine":
-        return asyncio.run(_engine(settings, args.port))
+        return _run_async(_engine(settings, args.port))
+    if args.command == "eval":
+        return _run_async(_eval(settings, args.confusions))
     if args.command == "content":
         return _content_check(settings)
     if args.command == "db":
-        return asyncio.run(_db_upgrade(settings))
+        return _run_async(_db_upgrade(settings))
     return 2
+
+
+def _run_async(coro: Coroutine[Any, Any, int]) -> int:
+    """Run a command; SIGTERM cancels it like Ctrl-C, so child engines are stopped cleanly."""
+
+    async def main() -> int:
+        task = asyncio.ensure_future(coro)
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+        try:
+            return await task
+        except asyncio.CancelledError:
+            return 143
+
+    return asyncio.run(main())
 
 
 async def _chat(settings: Settings, language: str | None) -> int:
@@ -99,6 +119,33 @@ async def _classify(settings: Settings, as_json: bool) -> int:
                     print(f"{row['language'] or '-'}\t{row['intent']}\t{row['confidence']:.2f}\t{text}", flush=True)
         finally:
             await client.aclose()
+    return 0
+
+
+async def _eval(settings: Settings, confusions: int) -> int:
+    from collections import Counter
+
+    from bot.app import engine_url
+    from bot.engine.client import EngineClient
+    from bot.evaluation import evaluate, load_examples, summary
+    from bot.language_id import LanguageIdentifier
+
+    languages = LanguageIdentifier.from_training_data(settings.intents_dir / "data" / "nlu")
+    examples = load_examples(settings.intents_dir / "tests")
+    async with engine_url(settings) as url:
+        client = EngineClient(url, timeout=max(settings.engine_timeout, 10.0))
+        try:
+            scores = await evaluate(examples, client, languages)
+        finally:
+            await client.aclose()
+    print(summary(scores))
+    pairs: Counter[tuple[str, str]] = Counter()
+    for score in scores.values():
+        pairs.update(score.confusions)
+    if confusions and pairs:
+        print("\nmost confused (expected -> predicted):")
+        for (expected, predicted), n in pairs.most_common(confusions):
+            print(f"  {n:>3}  {expected} -> {predicted}")
     return 0
 
 

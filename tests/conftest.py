@@ -40,3 +40,19 @@ async def sqlite_states(tmp_path: Path) -> AsyncIterator[SqlConversationStates]:
     await db.migrate()
     yield SqlConversationStates(db)
     await db.dispose()
+
+
+@pytest.fixture(scope="session")
+async def engine_url() -> AsyncIterator[str]:
+    """The real engine: MIP_TEST_ENGINE_URL if given, else trained (once, cached) and started."""
+    import os
+
+    from bot.config import Settings
+    from bot.engine.process import LocalEngine
+
+    if url := os.environ.get("MIP_TEST_ENGINE_URL"):
+        yield url.rstrip("/")
+        return
+    settings = Settings.from_env({"MIP_INTENTS_DIR": str(INTENTS), "MIP_ENGINE_VENV": str(ROOT / ".mip" / "engine-venv")})
+    async with LocalEngine(settings) as url:
+        yield url

@@ -22,11 +22,10 @@ from bot.languages import SUPPORTED, native_name, normalise
 
 log = logging.getLogger(__name__)
 
-# Below this the engine's top intent is not trusted on its own (the engine's own fallback
-# threshold is in intents/config.yml); "did you mean" offers the best candidates instead.
-CONFIDENT = 0.5
+# When the engine is unsure it says nlu_fallback (threshold in intents/config.yml); then
+# "did you mean" offers up to this many of its best candidates.
 SUGGESTIONS = 3
-SUGGESTION_FLOOR = 0.05
+SUGGESTION_FLOOR = 0.02
 SHORT_MESSAGE_WORDS = 2
 
 
@@ -201,9 +200,7 @@ class Conversation:
             parsed.intent, parsed.confidence, language, f" text={text!r}" if self.log_text else "",
         )
         intent = parsed.intent
-        if intent == FALLBACK or intent not in self.contract.intents or (
-            self.contract.is_answer(intent) and parsed.confidence < CONFIDENT
-        ):
+        if intent == FALLBACK or intent not in self.contract.intents:
             return [self._did_you_mean(language, parsed, state)]
         state.misunderstood = 0
         kind = self.contract.intents[intent].kind

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
+import signal
 import socket
+import sys
 import time
 from pathlib import Path
 from types import TracebackType
@@ -14,6 +17,23 @@ from bot.engine.client import EngineClient
 from bot.engine.setup import EngineSetupError, Say, ensure_model, rasa_env, say_stderr, venv_python
 
 READY_TIMEOUT = 180.0
+
+
+def _die_with_parent() -> None:
+    # Runs in the child before exec: the kernel sends SIGTERM when the bot's process ends,
+    # even by kill -9, so no engine is left holding a port.
+    if sys.platform == "linux":
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
 
 
 def free_port() -> int:
@@ -45,6 +65,8 @@ class LocalEngine:
 
     async def start(self, model: Path) -> None:
         rasa = venv_python(self.settings).parent / "rasa"
+        if port_in_use(self.port):
+            raise EngineSetupError(f"port {self.port} is already in use; stop what runs there or choose another port")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.say(f"Starting the intent engine on {self.url} ...")
         with self.log_path.open("ab") as log:
@@ -54,6 +76,7 @@ class LocalEngine:
                 "--interface", "127.0.0.1", "--port", str(self.port),
                 cwd=self.settings.intents_dir, env=rasa_env(),
                 stdout=log, stderr=log, stdin=asyncio.subprocess.DEVNULL,
+                preexec_fn=_die_with_parent,
             )
         await self.wait_ready()
 

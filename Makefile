@@ -1,0 +1,62 @@
+# The two commands a new machine needs:  make chat   and   make test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+lang ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help chat test test-unit test-integration test-e2e lint train engine eval content-check i18n clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
+
+$(BIN)/mip: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed for the bot" if sys.version_info < (3, 11) else 0)'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+chat: $(BIN)/mip  ## chat with the bot in this terminal (make chat lang=pl); installs and trains on first use
+	$(BIN)/mip chat $(if $(lang),--lang $(lang))
+
+test: $(BIN)/mip  ## the whole suite: lint, content check, unit, integration (real engine, PostgreSQL), e2e
+	$(BIN)/ruff check bot tests
+	$(BIN)/mypy
+	$(BIN)/mip content check
+	$(BIN)/mip train
+	$(BIN)/python -m pytest
+
+test-unit: $(BIN)/mip  ## fast tests of the core (no engine)
+	$(BIN)/python -m pytest -m "not integration and not e2e"
+
+test-integration: $(BIN)/mip  ## real engine and PostgreSQL
+	$(BIN)/mip train
+	$(BIN)/python -m pytest -m integration
+
+test-e2e: $(BIN)/mip  ## the terminal chat as a subprocess
+	$(BIN)/mip train
+	$(BIN)/python -m pytest -m e2e
+
+lint: $(BIN)/mip  ## ruff and mypy
+	$(BIN)/ruff check bot tests
+	$(BIN)/mypy
+
+train: $(BIN)/mip  ## train the intent model when intents/ changed
+	$(BIN)/mip train
+
+engine: $(BIN)/mip  ## serve the intent model on port 5005
+	$(BIN)/mip engine --port 5005
+
+eval: $(BIN)/mip  ## held-out accuracy per language
+	$(BIN)/mip eval
+
+content-check: $(BIN)/mip  ## validate content/ (file:line for each problem)
+	$(BIN)/mip content check
+
+i18n: $(BIN)/mip  ## refresh the gettext catalogs after changing UI strings in bot/
+	$(BIN)/pybabel extract -F babel.cfg -k gettext --no-location --omit-header --sort-output -o bot/locale/messages.pot .
+	$(BIN)/pybabel update -i bot/locale/messages.pot -d bot/locale --no-location --omit-header --no-fuzzy-matching
+
+clean:  ## remove both environments, the model and the local database
+	rm -rf $(VENV) .mip intents/models data
