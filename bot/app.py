@@ -57,7 +57,11 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
     async with engine_url(settings) as url:
         engine = EngineClient(url, timeout=settings.engine_timeout)
         conversation = Conversation(
-            contract, content, engine, languages, SqlConversationStates(db),
+            contract,
+            content,
+            engine,
+            languages,
+            SqlConversationStates(db),
             log_text=settings.log_message_text,
         )
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import signal
 import sys
@@ -116,7 +117,10 @@ async def _classify(settings: Settings, as_json: bool) -> int:
                 if as_json:
                     print(json.dumps(row, ensure_ascii=False), flush=True)
                 else:
-                    print(f"{row['language'] or '-'}\t{row['intent']}\t{row['confidence']:.2f}\t{text}", flush=True)
+                    print(
+                        f"{row['language'] or '-'}\t{row['intent']}\t{row['confidence']:.2f}\t{text}",
+                        flush=True,
+                    )
         finally:
             await client.aclose()
     return 0
@@ -155,10 +159,8 @@ async def _engine(settings: Settings, port: int) -> int:
     engine = LocalEngine(settings, port=port)
     async with engine as url:
         say_stderr(f"Serving the intent engine on {url} (POST /model/parse). Ctrl-C stops it.")
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await asyncio.Event().wait()
-        except asyncio.CancelledError:
-            pass
     return 0
 
 

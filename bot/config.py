@@ -56,12 +56,16 @@ class Settings:
 
         level = (get("LOG_LEVEL") or "INFO").upper()
         if level not in LOG_LEVELS:
-            raise ConfigError(f"MIP_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+            raise ConfigError(
+                f"MIP_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}"
+            )
         timeout = get("ENGINE_TIMEOUT") or "2.0"
         try:
             engine_timeout = float(timeout)
         except ValueError:
-            raise ConfigError(f"MIP_ENGINE_TIMEOUT must be a number of seconds, not {timeout!r}") from None
+            raise ConfigError(
+                f"MIP_ENGINE_TIMEOUT must be a number of seconds, not {timeout!r}"
+            ) from None
         defaults = cls()
         return cls(
             database_url=get("DATABASE_URL") or defaults.database_url,

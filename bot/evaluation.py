@@ -59,13 +59,17 @@ async def evaluate(
         score.total += 1
         parsed = await engine.parse(example.text)
         predicted = parsed.intent
-        if predicted == example.intent or (predicted == FALLBACK and example.intent == "out_of_scope"):
+        if predicted == example.intent or (
+            predicted == FALLBACK and example.intent == "out_of_scope"
+        ):
             score.intent_correct += 1
         else:
             score.confusions[(example.intent, predicted)] += 1
         detected = languages.detect(example.text)
         if detected.language == example.language or (
-            detected.language is None and not detected.unsupported and len(example.text.split()) <= 2
+            detected.language is None
+            and not detected.unsupported
+            and len(example.text.split()) <= 2
         ):
             score.language_correct += 1
     return dict(scores)
@@ -76,5 +80,7 @@ def summary(scores: dict[str, LanguageScore]) -> str:
     for language in SUPPORTED:
         s = scores.get(language)
         if s:
-            lines.append(f"{language:<9} {s.total:>8}  {s.intent_accuracy:>15.1%}  {s.language_accuracy:>11.1%}")
+            lines.append(
+                f"{language:<9} {s.total:>8}  {s.intent_accuracy:>15.1%}  {s.language_accuracy:>11.1%}"
+            )
     return "\n".join(lines)

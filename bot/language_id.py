@@ -33,12 +33,13 @@ NEUTRAL_TERMS = frozenset(
     """
     gemeente brp rni bsn burgerservicenummer digid huisarts huisartsenpost hap zorgverzekering
     basisverzekering eigen risico zorgtoeslag huurtoeslag kinderbijslag kinderopvangtoeslag
-    toeslagen toeslag belastingdienst svb uwv ww uitzendbureau loonstrook vakantiegeld ziekmelding
-    huurcommissie arbeidsinspectie juridisch loket cak ggd jgz consultatiebureau verloskundige
-    kraamzorg apotheek leerplicht isk cao abu nbbu sna snf wml veilig thuis taalhuis ido m-biljet
-    jaaropgaaf inschrijving uitschrijving werk.nl ehic fairwork comensha politie boa handhaving
-    venlo westland tilburg horst den haag rotterdam amsterdam utrecht eindhoven breda
-    """.split()
+    toeslagen toeslag belastingdienst svb uwv ww uitzendbureau loonstrook vakantiegeld
+    ziekmelding huurcommissie arbeidsinspectie juridisch loket cak ggd jgz consultatiebureau
+    verloskundige kraamzorg apotheek leerplicht isk cao abu nbbu sna snf wml veilig thuis
+    taalhuis ido m-biljet jaaropgaaf inschrijving uitschrijving werk.nl ehic fairwork comensha
+    politie boa handhaving venlo westland tilburg horst den haag rotterdam amsterdam utrecht
+    eindhoven breda
+    """.split()  # noqa: SIM905 (a word list reads better than a list of strings)
 )
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
 _WORD = re.compile(r"[^\W\d_]+(?:[-.][^\W\d_]+)*", re.UNICODE)
@@ -50,13 +51,34 @@ _OURS = {
     "nl": Language.DUTCH,
 }
 # Macedonian is left out on purpose: lingua reads much standard Bulgarian as Macedonian.
-_OTHER_CYRILLIC = [Language.RUSSIAN, Language.UKRAINIAN, Language.BELARUSIAN, Language.SERBIAN,
-                   Language.KAZAKH]
-_OTHER_LATIN = [Language.ENGLISH, Language.GERMAN, Language.FRENCH, Language.SPANISH,
-                Language.ITALIAN, Language.PORTUGUESE, Language.LITHUANIAN, Language.LATVIAN,
-                Language.ESTONIAN, Language.CZECH, Language.SLOVAK, Language.HUNGARIAN,
-                Language.TURKISH, Language.SWEDISH, Language.DANISH, Language.FINNISH,
-                Language.CROATIAN, Language.SLOVENE, Language.ALBANIAN]
+_OTHER_CYRILLIC = [
+    Language.RUSSIAN,
+    Language.UKRAINIAN,
+    Language.BELARUSIAN,
+    Language.SERBIAN,
+    Language.KAZAKH,
+]
+_OTHER_LATIN = [
+    Language.ENGLISH,
+    Language.GERMAN,
+    Language.FRENCH,
+    Language.SPANISH,
+    Language.ITALIAN,
+    Language.PORTUGUESE,
+    Language.LITHUANIAN,
+    Language.LATVIAN,
+    Language.ESTONIAN,
+    Language.CZECH,
+    Language.SLOVAK,
+    Language.HUNGARIAN,
+    Language.TURKISH,
+    Language.SWEDISH,
+    Language.DANISH,
+    Language.FINNISH,
+    Language.CROATIAN,
+    Language.SLOVENE,
+    Language.ALBANIAN,
+]
 
 SURE = 0.55  # below this, keep the conversation's language
 MIN_LETTERS = 3  # fewer letters than this (after neutral words) carry no signal
@@ -80,7 +102,9 @@ class LanguageIdentifier:
         self._own.fit([_strip_neutral(t) for t in texts], labels)
         self._classes: list[str] = list(self._own.classes_)
         self._lingua_ours = LanguageDetectorBuilder.from_languages(*_OURS.values()).build()
-        self._lingua_cyrillic = LanguageDetectorBuilder.from_languages(Language.BULGARIAN, *_OTHER_CYRILLIC).build()
+        self._lingua_cyrillic = LanguageDetectorBuilder.from_languages(
+            Language.BULGARIAN, *_OTHER_CYRILLIC
+        ).build()
         self._lingua_latin = LanguageDetectorBuilder.from_languages(
             Language.POLISH, Language.ROMANIAN, Language.DUTCH, *_OTHER_LATIN
         ).build()
@@ -115,7 +139,10 @@ class LanguageIdentifier:
         return Detection("bg", 1.0)
 
     def _latin(self, text: str, letters: int) -> Detection:
-        own = {k: float(p) for k, p in zip(self._classes, self._own.predict_proba([text])[0], strict=True)}
+        own = {
+            k: float(p)
+            for k, p in zip(self._classes, self._own.predict_proba([text])[0], strict=True)
+        }
         lingua = {lang: 0.0 for lang in SUPPORTED}
         for value in self._lingua_ours.compute_language_confidence_values(text):
             for code, language in _OURS.items():

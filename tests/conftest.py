@@ -53,6 +53,8 @@ async def engine_url() -> AsyncIterator[str]:
     if url := os.environ.get("MIP_TEST_ENGINE_URL"):
         yield url.rstrip("/")
         return
-    settings = Settings.from_env({"MIP_INTENTS_DIR": str(INTENTS), "MIP_ENGINE_VENV": str(ROOT / ".mip" / "engine-venv")})
+    settings = Settings.from_env(
+        {"MIP_INTENTS_DIR": str(INTENTS), "MIP_ENGINE_VENV": str(ROOT / ".mip" / "engine-venv")}
+    )
     async with LocalEngine(settings) as url:
         yield url

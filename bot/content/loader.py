@@ -69,7 +69,9 @@ def load_tree(
         folder = root / language
         for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
             if path.stem not in wanted:
-                problems.append(Problem(str(path), 1, f"unknown intent {path.stem!r}: not in the contract"))
+                problems.append(
+                    Problem(str(path), 1, f"unknown intent {path.stem!r}: not in the contract")
+                )
                 continue
             answer, found = load_file(path, language, contract)
             problems.extend(found)
@@ -108,10 +110,14 @@ def _parse(path: Path, language: str, contract: Contract) -> Answer:
         mark = getattr(e, "context_mark", None) or getattr(e, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 2
         reason = getattr(e, "problem", None) or str(e)
-        raise _FileProblems([Problem(where, line, f"front matter is not valid YAML: {reason}")]) from None
+        raise _FileProblems(
+            [Problem(where, line, f"front matter is not valid YAML: {reason}")]
+        ) from None
     if not isinstance(meta, dict) or not isinstance(node, yaml.MappingNode):
         raise _FileProblems([Problem(where, 2, "front matter must be a set of 'key: value' lines")])
-    key_line = {k.value: k.start_mark.line + 2 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    key_line = {
+        k.value: k.start_mark.line + 2 for k, _ in node.value if isinstance(k, yaml.ScalarNode)
+    }
 
     problems: list[Problem] = []
 
@@ -143,21 +149,47 @@ def _parse(path: Path, language: str, contract: Contract) -> Answer:
             sources = []
         for i, url in enumerate(sources):
             if not _is_web_link(url):
-                problems.append(Problem(where, key_line.get("sources", 2) + 1 + i, f"source {url!r} is not an http(s) link"))
+                problems.append(
+                    Problem(
+                        where,
+                        key_line.get("sources", 2) + 1 + i,
+                        f"source {url!r} is not an http(s) link",
+                    )
+                )
         if not sources and path.stem not in TEXT_INTENTS and contract.is_answer(path.stem):
             bad("sources", "an answer needs at least one source")
 
     if not body:
-        problems.append(Problem(where, body_line, "the answer text (after the front matter) is empty"))
+        problems.append(
+            Problem(where, body_line, "the answer text (after the front matter) is empty")
+        )
     for offset, line in enumerate(lines[end + 1 :]):
         if _RAW_HTML.search(line):
-            problems.append(Problem(where, end + 2 + offset, "raw HTML is not allowed; use Markdown (**bold**, [text](link))"))
+            problems.append(
+                Problem(
+                    where,
+                    end + 2 + offset,
+                    "raw HTML is not allowed; use Markdown (**bold**, [text](link))",
+                )
+            )
         for url in re.findall(r"\]\(([^)\s]*)\)", line):
             if not _is_link(url):
-                problems.append(Problem(where, end + 2 + offset, f"link {url!r} is not a valid http(s), tel: or mailto: link"))
+                problems.append(
+                    Problem(
+                        where,
+                        end + 2 + offset,
+                        f"link {url!r} is not a valid http(s), tel: or mailto: link",
+                    )
+                )
     rendered = len(render_telegram_html(body))
     if rendered > MESSAGE_MAX:
-        problems.append(Problem(where, body_line, f"answer is {rendered} characters after rendering; Telegram allows {MESSAGE_MAX}"))
+        problems.append(
+            Problem(
+                where,
+                body_line,
+                f"answer is {rendered} characters after rendering; Telegram allows {MESSAGE_MAX}",
+            )
+        )
     if problems:
         raise _FileProblems(problems)
     assert isinstance(title, str) and isinstance(reviewed, dt.date) and isinstance(sources, list)

@@ -45,7 +45,9 @@ class _HtmlInline:
         return ""
 
     def close(self, tok: Token, opened: str) -> str:
-        return {"<b>": "</b>", "<i>": "</i>"}.get(opened, "</a>" if opened.startswith("<a ") else "")
+        return {"<b>": "</b>", "<i>": "</i>"}.get(
+            opened, "</a>" if opened.startswith("<a ") else ""
+        )
 
     def code(self, s: str) -> str:
         return f"<code>{html.escape(s, quote=False)}</code>"

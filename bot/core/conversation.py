@@ -104,7 +104,9 @@ class Conversation:
         t = Texts(language)
         return [
             Reply(
-                t.gettext("I can only read text. Please write your question in a few words, or choose a topic."),
+                t.gettext(
+                    "I can only read text. Please write your question in a few words, or choose a topic."
+                ),
                 buttons=self._topic_rows(t),
                 language=language,
             )
@@ -116,7 +118,13 @@ class Conversation:
             if state.language is None:
                 return [self._language_picker(None)]
             t = Texts(state.language)
-            return [Reply(t.gettext("This button has expired. Here is the menu."), buttons=self._topic_rows(t), language=state.language)]
+            return [
+                Reply(
+                    t.gettext("This button has expired. Here is the menu."),
+                    buttons=self._topic_rows(t),
+                    language=state.language,
+                )
+            ]
         if pressed.action == "lang":
             return await self._choose_language(pressed.value, state)
         language = state.language
@@ -125,7 +133,9 @@ class Conversation:
         if pressed.action == "languages":
             return [self._language_picker(language)]
         if pressed.action == "menu":
-            return [Reply(t.gettext("Choose a topic:"), buttons=self._topic_rows(t), language=language)]
+            return [
+                Reply(t.gettext("Choose a topic:"), buttons=self._topic_rows(t), language=language)
+            ]
         if pressed.action == "person":
             return [self._person(language)]
         if pressed.action == "topic":
@@ -138,7 +148,9 @@ class Conversation:
         state.language_explicit = True
         t = Texts(language)
         confirm = Reply(
-            t.gettext("From now on I will answer in {language}.").format(language=native_name(language)),
+            t.gettext("From now on I will answer in {language}.").format(
+                language=native_name(language)
+            ),
             language=language,
         )
         if state.pending_question:
@@ -159,26 +171,40 @@ class Conversation:
         state.language = language
         if not any(ch.isalnum() for ch in text):
             t = Texts(language)
-            return [Reply(t.gettext("Please write your question in a few words, or choose a topic."), buttons=self._topic_rows(t), language=language)]
+            return [
+                Reply(
+                    t.gettext("Please write your question in a few words, or choose a topic."),
+                    buttons=self._topic_rows(t),
+                    language=language,
+                )
+            ]
         replies: list[Reply] = []
         if detection.unsupported:
             t = Texts(language)
             replies.append(
                 Reply(
-                    t.gettext("I can answer in Polish, Bulgarian, Romanian and Dutch. I will continue in {language}; you can change the language below.").format(language=native_name(language)),
+                    t.gettext(
+                        "I can answer in Polish, Bulgarian, Romanian and Dutch. I will continue in {language}; you can change the language below."
+                    ).format(language=native_name(language)),
                     buttons=((Button(t.gettext("🌐 Change language"), callbacks.LANGUAGES),),),
                     language=language,
                 )
             )
-            replies.append(Reply(t.gettext("Choose a topic:"), buttons=self._topic_rows(t), language=language))
+            replies.append(
+                Reply(t.gettext("Choose a topic:"), buttons=self._topic_rows(t), language=language)
+            )
             return replies
         return await self._understand(text, language, state)
 
-    def _reply_language(self, detection: Detection, state: ConversationState, words: int) -> str | None:
+    def _reply_language(
+        self, detection: Detection, state: ConversationState, words: int
+    ) -> str | None:
         if state.language_explicit and state.language:
             return state.language
         # One or two words ("tandarts?", "bsn") are too little to switch a conversation's language.
-        if detection.language is not None and (state.language is None or words > SHORT_MESSAGE_WORDS):
+        if detection.language is not None and (
+            state.language is None or words > SHORT_MESSAGE_WORDS
+        ):
             return detection.language
         return state.language
 
@@ -190,14 +216,19 @@ class Conversation:
             log.warning("engine unavailable, offering the menu: %s", e)
             return [
                 Reply(
-                    t.gettext("I cannot read questions right now. Choose a topic, or talk to a person."),
+                    t.gettext(
+                        "I cannot read questions right now. Choose a topic, or talk to a person."
+                    ),
                     buttons=self._topic_rows(t),
                     language=language,
                 )
             ]
         log.info(
             "parsed intent=%s confidence=%.2f language=%s%s",
-            parsed.intent, parsed.confidence, language, f" text={text!r}" if self.log_text else "",
+            parsed.intent,
+            parsed.confidence,
+            language,
+            f" text={text!r}" if self.log_text else "",
         )
         intent = parsed.intent
         if intent == FALLBACK or intent not in self.contract.intents:
@@ -221,17 +252,25 @@ class Conversation:
         state.misunderstood += 1
         t = Texts(language)
         candidates = [
-            s.name for s in parsed.ranking
+            s.name
+            for s in parsed.ranking
             if self.contract.is_answer(s.name) and s.confidence >= SUGGESTION_FLOOR
         ][:SUGGESTIONS]
-        rows = [(Button(self._title(language, name), callbacks.answer(name)),) for name in candidates]
+        rows: list[tuple[Button, ...]] = [
+            (Button(self._title(language, name), callbacks.answer(name)),) for name in candidates
+        ]
         rows.append(
-            (Button(t.gettext("📋 Menu"), callbacks.MENU), Button(t.gettext("🙋 Talk to a person"), callbacks.PERSON))
+            (
+                Button(t.gettext("📋 Menu"), callbacks.MENU),
+                Button(t.gettext("🙋 Talk to a person"), callbacks.PERSON),
+            )
         )
         if candidates and state.misunderstood < 2:
             text = t.gettext("I am not sure I understood. Did you mean one of these?")
         else:
-            text = t.gettext("Sorry, I did not understand. Choose a topic, or talk to a person who speaks your language.")
+            text = t.gettext(
+                "Sorry, I did not understand. Choose a topic, or talk to a person who speaks your language."
+            )
         return Reply(text, buttons=tuple(rows), language=language)
 
     # -- building replies -----------------------------------------------------------------
@@ -241,22 +280,42 @@ class Conversation:
         answer = self.content.get(language, intent)
         if answer is None:
             log.error("no content for %s/%s", language, intent)
-            return Reply(t.gettext("Sorry, this answer is not available right now. Talk to a person, or choose another topic."), buttons=self._footer(t), language=language)
+            return Reply(
+                t.gettext(
+                    "Sorry, this answer is not available right now. Talk to a person, or choose another topic."
+                ),
+                buttons=self._footer(t),
+                language=language,
+            )
         checked = t.gettext("Information checked on {date}.").format(date=t.date(answer.reviewed))
-        return Reply(f"{answer.body}\n\n*{checked}*", markdown=True, buttons=self._footer(t), language=language)
+        return Reply(
+            f"{answer.body}\n\n*{checked}*",
+            markdown=True,
+            buttons=self._footer(t),
+            language=language,
+        )
 
     def _person(self, language: str) -> Reply:
         t = Texts(language)
         answer = self.content.get(language, "info_point")
         intro = t.gettext("You can talk to a person at the Migration Information Point:")
         body = f"{intro}\n\n{answer.body}" if answer else intro
-        return Reply(body, markdown=True, buttons=((Button(t.gettext("📋 Menu"), callbacks.MENU),),), language=language)
+        return Reply(
+            body,
+            markdown=True,
+            buttons=((Button(t.gettext("📋 Menu"), callbacks.MENU),),),
+            language=language,
+        )
 
-    def _content_reply(self, language: str, intent: str, buttons: tuple[tuple[Button, ...], ...]) -> Reply:
+    def _content_reply(
+        self, language: str, intent: str, buttons: tuple[tuple[Button, ...], ...]
+    ) -> Reply:
         answer = self.content.get(language, intent)
         if answer is None:
             log.error("no content for %s/%s", language, intent)
-            return Reply(Texts(language).gettext("Choose a topic:"), buttons=buttons, language=language)
+            return Reply(
+                Texts(language).gettext("Choose a topic:"), buttons=buttons, language=language
+            )
         return Reply(answer.body, markdown=True, buttons=buttons, language=language)
 
     def _text_with_menu(self, language: str, intent: str) -> Reply:
@@ -273,13 +332,26 @@ class Conversation:
         return Reply(topic_label(t, topic), buttons=tuple(rows), language=language)
 
     def _topic_rows(self, t: Texts) -> tuple[tuple[Button, ...], ...]:
-        topics = [Button(topic_label(t, name), callbacks.topic(name)) for name in self.contract.menu_topics]
+        topics = [
+            Button(topic_label(t, name), callbacks.topic(name))
+            for name in self.contract.menu_topics
+        ]
         rows = [tuple(topics[i : i + 2]) for i in range(0, len(topics), 2)]
-        rows.append((Button(t.gettext("🙋 Talk to a person"), callbacks.PERSON), Button(t.gettext("🌐 Change language"), callbacks.LANGUAGES)))
+        rows.append(
+            (
+                Button(t.gettext("🙋 Talk to a person"), callbacks.PERSON),
+                Button(t.gettext("🌐 Change language"), callbacks.LANGUAGES),
+            )
+        )
         return tuple(rows)
 
     def _footer(self, t: Texts) -> tuple[tuple[Button, ...], ...]:
-        return ((Button(t.gettext("📋 Menu"), callbacks.MENU), Button(t.gettext("🙋 Talk to a person"), callbacks.PERSON)),)
+        return (
+            (
+                Button(t.gettext("📋 Menu"), callbacks.MENU),
+                Button(t.gettext("🙋 Talk to a person"), callbacks.PERSON),
+            ),
+        )
 
     def _language_picker(self, current: str | None) -> Reply:
         # Shown before the language is known too, so the prompt is in every language.

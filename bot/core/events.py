@@ -27,7 +27,9 @@ class UserEvent:
 
     @classmethod
     def command(cls, user_key: str, name: str, locale_hint: str | None = None) -> UserEvent:
-        return cls(user_key, EventKind.COMMAND, text=name.lstrip("/").lower(), locale_hint=locale_hint)
+        return cls(
+            user_key, EventKind.COMMAND, text=name.lstrip("/").lower(), locale_hint=locale_hint
+        )
 
     @classmethod
     def button(cls, user_key: str, data: str, locale_hint: str | None = None) -> UserEvent:

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 from bot.config import Settings
 from bot.engine.client import EngineClient
@@ -45,7 +46,9 @@ def free_port() -> int:
 class LocalEngine:
     """`async with LocalEngine(settings) as url:` trains if needed, serves, stops on exit."""
 
-    def __init__(self, settings: Settings, *, port: int | None = None, say: Say = say_stderr) -> None:
+    def __init__(
+        self, settings: Settings, *, port: int | None = None, say: Say = say_stderr
+    ) -> None:
         self.settings = settings
         self.port = port or free_port()
         self.say = say
@@ -59,30 +62,48 @@ class LocalEngine:
         return self.url
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.stop()
 
     async def start(self, model: Path) -> None:
         rasa = venv_python(self.settings).parent / "rasa"
         if port_in_use(self.port):
-            raise EngineSetupError(f"port {self.port} is already in use; stop what runs there or choose another port")
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+            raise EngineSetupError(
+                f"port {self.port} is already in use; stop what runs there or choose another port"
+            )
+        log = await asyncio.to_thread(self._open_log)
         self.say(f"Starting the intent engine on {self.url} ...")
-        with self.log_path.open("ab") as log:
+        with log:
             self._process = await asyncio.create_subprocess_exec(
-                str(rasa), "run", "--enable-api",
-                "--model", str(model.resolve()),
-                "--interface", "127.0.0.1", "--port", str(self.port),
-                cwd=self.settings.intents_dir, env=rasa_env(),
-                stdout=log, stderr=log, stdin=asyncio.subprocess.DEVNULL,
+                str(rasa),
+                "run",
+                "--enable-api",
+                "--model",
+                str(model),
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                cwd=self.settings.intents_dir,
+                env=rasa_env(),
+                stdout=log,
+                stderr=log,
+                stdin=asyncio.subprocess.DEVNULL,
                 preexec_fn=_die_with_parent,
             )
         await self.wait_ready()
 
-    async def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
+    def _open_log(self) -> BinaryIO:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        return self.log_path.open("ab")
+
+    async def wait_ready(self, limit: float = READY_TIMEOUT) -> None:
         client = EngineClient(self.url, timeout=2.0)
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + limit
         try:
             while time.monotonic() < deadline:
                 if self._process is not None and self._process.returncode is not None:
@@ -94,7 +115,9 @@ class LocalEngine:
         finally:
             await client.aclose()
         await self.stop()
-        raise EngineSetupError(f"the intent engine was not ready after {timeout:.0f} s; see {self.log_path}")
+        raise EngineSetupError(
+            f"the intent engine was not ready after {limit:.0f} s; see {self.log_path}"
+        )
 
     async def stop(self) -> None:
         process, self._process = self._process, None

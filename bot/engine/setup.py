@@ -43,18 +43,24 @@ def find_python(settings: Settings) -> Path:
     if found := shutil.which("python3.10"):
         candidates.append(found)
     if shutil.which("pyenv"):
-        result = subprocess.run(["pyenv", "versions", "--bare"], capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            ["pyenv", "versions", "--bare"], capture_output=True, text=True, check=False
+        )
         versions = sorted(
             (v.strip() for v in result.stdout.splitlines() if v.strip().startswith("3.10.")),
             key=lambda v: tuple(int(p) for p in v.split(".") if p.isdigit()),
         )
-        root = subprocess.run(["pyenv", "root"], capture_output=True, text=True, check=False).stdout.strip()
+        root = subprocess.run(
+            ["pyenv", "root"], capture_output=True, text=True, check=False
+        ).stdout.strip()
         candidates += [f"{root}/versions/{v}/bin/python3.10" for v in reversed(versions)]
     for candidate in candidates:
         if _is_python310(candidate):
             return Path(candidate)
     if settings.engine_python:
-        raise EngineSetupError(f"MIP_ENGINE_PYTHON={settings.engine_python} is not a working Python 3.10.")
+        raise EngineSetupError(
+            f"MIP_ENGINE_PYTHON={settings.engine_python} is not a working Python 3.10."
+        )
     raise EngineSetupError(
         "The intent engine (Rasa 3.6) needs Python 3.10, and none was found.\n"
         "Install it, for example with `pyenv install 3.10.13` or `apt-get install python3.10 python3.10-venv`,\n"
@@ -66,7 +72,10 @@ def _is_python310(python: str) -> bool:
     try:
         out = subprocess.run(
             [python, "-c", "import sys, venv; print(sys.version_info[:2] == (3, 10))"],
-            capture_output=True, text=True, timeout=30, check=False,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired):
         return False
@@ -87,11 +96,19 @@ def ensure_venv(settings: Settings, say: Say = say_stderr) -> Path:
     if python.exists() and marker.exists() and marker.read_text().strip() == want:
         return python
     base = find_python(settings)
-    say(f"Installing the intent engine (Rasa {RASA_VERSION}, Python 3.10) into {settings.engine_venv} ...")
+    say(
+        f"Installing the intent engine (Rasa {RASA_VERSION}, Python 3.10) into {settings.engine_venv} ..."
+    )
     say("This happens once and takes a few minutes.")
     if not python.exists():
-        _run([str(base), "-m", "venv", str(settings.engine_venv)], "creating the engine's virtual environment")
-    _run([str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip", "wheel"], "upgrading pip")
+        _run(
+            [str(base), "-m", "venv", str(settings.engine_venv)],
+            "creating the engine's virtual environment",
+        )
+    _run(
+        [str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip", "wheel"],
+        "upgrading pip",
+    )
     _run(
         [str(python), "-m", "pip", "install", "--progress-bar", "on", "-r", str(lock)],
         f"installing {lock}",
@@ -104,7 +121,11 @@ def ensure_venv(settings: Settings, say: Say = say_stderr) -> Path:
 def fingerprint(intents_dir: Path) -> str:
     """A hash of everything a trained model depends on."""
     digest = hashlib.sha256()
-    files = [intents_dir / "config.yml", intents_dir / "domain.yml", intents_dir / "requirements.lock"]
+    files = [
+        intents_dir / "config.yml",
+        intents_dir / "domain.yml",
+        intents_dir / "requirements.lock",
+    ]
     files += sorted((intents_dir / "data").rglob("*.yml"))
     files += sorted((intents_dir / "components").rglob("*.py"))
     for path in files:
@@ -119,7 +140,7 @@ def model_path(intents_dir: Path) -> Path:
 
 def ensure_model(settings: Settings, *, force: bool = False, say: Say = say_stderr) -> Path:
     """Train the NLU model when the training data, config or engine changed."""
-    model = model_path(settings.intents_dir)
+    model = model_path(settings.intents_dir).absolute()
     if model.exists() and not force:
         say(f"Intent model is up to date ({model.name}).")
         return model
@@ -128,11 +149,17 @@ def ensure_model(settings: Settings, *, force: bool = False, say: Say = say_stde
     say("Training the intent model from intents/ (about 2 minutes on 2 cores) ...")
     _run(
         [
-            str(rasa), "train", "nlu",
-            "--config", "config.yml",
-            "--nlu", "data/nlu",
-            "--out", "models",
-            "--fixed-model-name", model.name.removesuffix(".tar.gz"),
+            str(rasa),
+            "train",
+            "nlu",
+            "--config",
+            "config.yml",
+            "--nlu",
+            "data/nlu",
+            "--out",
+            "models",
+            "--fixed-model-name",
+            model.name.removesuffix(".tar.gz"),
         ],
         "training the intent model",
         cwd=settings.intents_dir,

@@ -42,4 +42,6 @@ class SqlConversationStates:
 
     async def forget(self, user_key: str) -> None:
         async with self.db.session() as session, session.begin():
-            await session.execute(delete(ConversationRow).where(ConversationRow.user_key == user_key))
+            await session.execute(
+                delete(ConversationRow).where(ConversationRow.user_key == user_key)
+            )

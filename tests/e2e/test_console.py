@@ -16,10 +16,18 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.e2e
 
 
-def run_chat(args: list[str], script: str, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
+def run_chat(
+    args: list[str], script: str, env: dict[str, str], timeout: float
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", "chat", *args],
-        input=script, capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout, check=False,
+        input=script,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -29,8 +37,14 @@ def first_line(content: ContentStore, language: str, intent: str) -> str:
     return render_plain(answer.body).splitlines()[0]
 
 
-def test_scripted_conversation_in_polish(engine_url: str, content: ContentStore, tmp_path: Path) -> None:
-    env = {**os.environ, "MIP_ENGINE_URL": engine_url, "MIP_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/chat.db"}
+def test_scripted_conversation_in_polish(
+    engine_url: str, content: ContentStore, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "MIP_ENGINE_URL": engine_url,
+        "MIP_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/chat.db",
+    }
     # Free text, then the menu by numbers: 1 is "Menu" under the answer, then topic 3 (children),
     # then its first answer (school).
     result = run_chat(["--lang", "pl"], "jak sie zameldowac w gminie?\n1\n3\n1\n/quit\n", env, 120)
@@ -44,7 +58,9 @@ def test_scripted_conversation_in_polish(engine_url: str, content: ContentStore,
     assert "jak sie zameldowac" not in result.stderr  # no message text in logs
 
 
-def test_chat_starts_its_own_engine_when_no_url_is_set(content: ContentStore, tmp_path: Path) -> None:
+def test_chat_starts_its_own_engine_when_no_url_is_set(
+    content: ContentStore, tmp_path: Path
+) -> None:
     env = {k: v for k, v in os.environ.items() if k != "MIP_ENGINE_URL"}
     env["MIP_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/chat.db"
     result = run_chat([], "как да си направя здравна осигуровка\n", env, 300)

@@ -62,14 +62,19 @@ async def test_held_out_questions_reach_the_right_answer_in_the_right_language(
     sqlite_states: SqlConversationStates,
 ) -> None:
     core = Conversation(contract, content, engine, language_id, sqlite_states)
-    examples = [e for e in load_examples(INTENTS / "tests") if e.language == language and contract.is_answer(e.intent)]
+    examples = [
+        e
+        for e in load_examples(INTENTS / "tests")
+        if e.language == language and contract.is_answer(e.intent)
+    ]
     outcome: Counter[str] = Counter()
     for n, example in enumerate(examples):
-        [reply] = await core.handle(UserEvent.message(f"it:{language}:{n}", example.text, locale_hint=language))
+        [reply] = await core.handle(
+            UserEvent.message(f"it:{language}:{n}", example.text, locale_hint=language)
+        )
         expected = content.get(language, example.intent)
         assert expected is not None
         outcome["language"] += reply.language == language
         outcome["answer"] += reply.text.startswith(expected.body)
     assert outcome["answer"] / len(examples) >= ANSWER_FLOOR, outcome
     assert outcome["language"] / len(examples) >= LANGUAGE_FLOOR, outcome
-

@@ -38,5 +38,7 @@ async def pg_states() -> AsyncIterator[SqlConversationStates]:
         await admin.dispose()
 
 
-async def test_conversation_state_round_trip_on_postgresql(pg_states: SqlConversationStates) -> None:
+async def test_conversation_state_round_trip_on_postgresql(
+    pg_states: SqlConversationStates,
+) -> None:
     await check_state_round_trip(pg_states)

@@ -54,8 +54,16 @@ def test_a_good_file_loads(tmp_path: Path, contract: Contract) -> None:
     [
         (GOOD.replace("title: Registratie (BRP)", "title: [unclosed"), 3, "not valid YAML"),
         (GOOD.replace("reviewed: 2026-11-23", "reviewed: yesterday"), 4, "reviewed must be a date"),
-        (GOOD.replace("intent: register_brp", "intent: register_rni"), 2, "does not match the file name"),
-        (GOOD.replace("  - https://schagen.nl/en/moving-netherlands", "  - schagen.nl"), 6, "not an http(s) link"),
+        (
+            GOOD.replace("intent: register_brp", "intent: register_rni"),
+            2,
+            "does not match the file name",
+        ),
+        (
+            GOOD.replace("  - https://schagen.nl/en/moving-netherlands", "  - schagen.nl"),
+            6,
+            "not an http(s) link",
+        ),
         (GOOD.replace("title: Registratie (BRP)", "title: " + "x" * 41), 3, "at most 40"),
         (GOOD.replace("Schrijf je", "<b>Schrijf</b> je"), 8, "raw HTML"),
         (GOOD.replace("bij de gemeente", "bij de [gemeente](gemeente.nl)"), 8, "not a valid"),
@@ -70,16 +78,22 @@ def test_each_problem_names_file_and_line(
     path = write(tmp_path, broken)
     answer, problems = load_file(path, "nl", contract)
     assert answer is None
-    assert any(p.line == line and message in p.message and p.path == str(path) for p in problems), problems
+    assert any(p.line == line and message in p.message and p.path == str(path) for p in problems), (
+        problems
+    )
     assert str(problems[0]).startswith(f"{path}:")
 
 
-def test_an_answer_longer_than_telegram_allows_is_rejected(tmp_path: Path, contract: Contract) -> None:
+def test_an_answer_longer_than_telegram_allows_is_rejected(
+    tmp_path: Path, contract: Contract
+) -> None:
     _, problems = load_file(write(tmp_path, GOOD + "word " * 1000), "nl", contract)
     assert any("Telegram allows 4096" in p.message for p in problems)
 
 
-def test_the_store_keeps_the_last_good_version_of_a_broken_file(tmp_path: Path, contract: Contract) -> None:
+def test_the_store_keeps_the_last_good_version_of_a_broken_file(
+    tmp_path: Path, contract: Contract
+) -> None:
     root = tmp_path / "content"
     shutil.copytree(CONTENT, root)
     store = ContentStore(root, SUPPORTED, contract, check_interval=0)
@@ -88,7 +102,9 @@ def test_the_store_keeps_the_last_good_version_of_a_broken_file(tmp_path: Path, 
     original = store.get("nl", "register_brp")
     assert original is not None
 
-    path.write_text(path.read_text(encoding="utf-8").replace("reviewed:", "reviewed: [", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("reviewed:", "reviewed: [", 1), encoding="utf-8"
+    )
     assert store.refresh()
     assert store.get("nl", "register_brp") == original
     assert [p.path for p in store.problems] == [str(path)]

@@ -18,7 +18,11 @@ def examples(path: Path) -> dict[str, list[str]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     found: dict[str, list[str]] = {}
     for block in data["nlu"]:
-        lines = [line.strip()[2:] for line in block["examples"].splitlines() if line.strip().startswith("- ")]
+        lines = [
+            line.strip()[2:]
+            for line in block["examples"].splitlines()
+            if line.strip().startswith("- ")
+        ]
         found.setdefault(block["intent"], []).extend(lines)
     return found
 
@@ -26,7 +30,9 @@ def examples(path: Path) -> dict[str, list[str]]:
 def test_vendored_contract_matches_the_shared_spec(contract: Contract) -> None:
     if not SHARED_SPEC.exists():
         pytest.skip(f"{SHARED_SPEC} is not beside the project")
-    assert yaml.safe_load(SHARED_SPEC.read_text()) == yaml.safe_load((INTENTS / "contract.yml").read_text())
+    assert yaml.safe_load(SHARED_SPEC.read_text()) == yaml.safe_load(
+        (INTENTS / "contract.yml").read_text()
+    )
 
 
 def test_contract_has_38_intents_in_topics(contract: Contract) -> None:
@@ -42,14 +48,18 @@ def test_domain_lists_exactly_the_contract_intents(contract: Contract) -> None:
 
 
 @pytest.mark.parametrize("language", SUPPORTED)
-def test_training_data_covers_every_intent_with_20_examples(contract: Contract, language: str) -> None:
+def test_training_data_covers_every_intent_with_20_examples(
+    contract: Contract, language: str
+) -> None:
     found = examples(INTENTS / "data" / "nlu" / f"{language}.yml")
     assert set(found) == set(contract.intents)
     assert {name: n for name, n in ((k, len(v)) for k, v in found.items()) if n < 20} == {}
 
 
 @pytest.mark.parametrize("language", SUPPORTED)
-def test_held_out_split_covers_every_intent_and_never_overlaps_training(contract: Contract, language: str) -> None:
+def test_held_out_split_covers_every_intent_and_never_overlaps_training(
+    contract: Contract, language: str
+) -> None:
     test = examples(INTENTS / "tests" / f"{language}.yml")
     train = examples(INTENTS / "data" / "nlu" / f"{language}.yml")
     assert set(test) == set(contract.intents)
@@ -59,6 +69,8 @@ def test_held_out_split_covers_every_intent_and_never_overlaps_training(contract
 
 
 @pytest.mark.parametrize("language", SUPPORTED)
-def test_every_content_intent_has_a_file_in_every_language(contract: Contract, language: str) -> None:
+def test_every_content_intent_has_a_file_in_every_language(
+    contract: Contract, language: str
+) -> None:
     present = {p.stem for p in (CONTENT / language).glob("*.md")}
     assert set(contract.content_intents()) == present

@@ -105,7 +105,9 @@ async def test_language_is_remembered_when_a_message_has_no_language_signal(
     assert reply.text.startswith(body(content, "bg", "get_bsn"))
 
 
-async def test_explicit_language_choice_wins_over_detection(core: Conversation, content: ContentStore) -> None:
+async def test_explicit_language_choice_wins_over_detection(
+    core: Conversation, content: ContentStore
+) -> None:
     replies = await core.handle(UserEvent.button(USER, callbacks.language("ro")))
     assert replies[0].language == "ro"
     [reply] = await core.handle(UserEvent.message(USER, "hoe schrijf ik me in bij de gemeente"))
@@ -129,7 +131,9 @@ async def test_unsupported_language_gets_a_reply_in_the_remembered_language(
     core: Conversation, engine: ScriptedEngine
 ) -> None:
     await core.handle(UserEvent.button(USER, callbacks.language("pl")))
-    replies = await core.handle(UserEvent.message(USER, "Доброго дня, як мені зареєструватися в муніципалітеті?"))
+    replies = await core.handle(
+        UserEvent.message(USER, "Доброго дня, як мені зареєструватися в муніципалітеті?")
+    )
     assert replies[0].language == "pl"
     assert "po polsku" in replies[0].text
     assert callbacks.LANGUAGES in data_of(replies[0])
@@ -148,7 +152,12 @@ async def test_low_confidence_offers_the_likeliest_answers_and_a_person(
         IntentScore("dentist", 0.01),
     )
     [reply] = await core.handle(UserEvent.message(USER, "ik heb een vraag over de dokter enzo"))
-    assert data_of(reply) == ["answer:find_doctor", "answer:health_insurance", callbacks.MENU, callbacks.PERSON]
+    assert data_of(reply) == [
+        "answer:find_doctor",
+        "answer:health_insurance",
+        callbacks.MENU,
+        callbacks.PERSON,
+    ]
     doctor = content.get("nl", "find_doctor")
     assert doctor is not None and reply.button_list[0].label == doctor.title
     [again] = await core.handle(UserEvent.message(USER, "ik snap het niet, de dokter"))
@@ -172,14 +181,18 @@ async def test_human_handoff_shows_how_to_reach_the_information_point(
     assert body(content, "ro", "info_point") in reply.text
 
 
-async def test_engine_down_still_answers_with_the_menu(core: Conversation, engine: ScriptedEngine) -> None:
+async def test_engine_down_still_answers_with_the_menu(
+    core: Conversation, engine: ScriptedEngine
+) -> None:
     engine.down = True
     [reply] = await core.handle(UserEvent.message(USER, "hoe kom ik aan een huisarts in tilburg"))
     assert reply.language == "nl"
     assert callbacks.topic("health") in data_of(reply) and callbacks.PERSON in data_of(reply)
 
 
-async def test_menu_navigation_by_buttons_reaches_an_answer(core: Conversation, content: ContentStore) -> None:
+async def test_menu_navigation_by_buttons_reaches_an_answer(
+    core: Conversation, content: ContentStore
+) -> None:
     await core.handle(UserEvent.button(USER, callbacks.language("ro")))
     [topics] = await core.handle(UserEvent.button(USER, callbacks.MENU))
     assert callbacks.topic("children") in data_of(topics)
@@ -189,14 +202,18 @@ async def test_menu_navigation_by_buttons_reaches_an_answer(core: Conversation, 
     assert answer.text.startswith(body(content, "ro", "school_enrolment"))
 
 
-@pytest.mark.parametrize("data", ["answer:../../etc/passwd", "topic:nope", "lang:uk", "x" * 65, "", "answer:greet"])
+@pytest.mark.parametrize(
+    "data", ["answer:../../etc/passwd", "topic:nope", "lang:uk", "x" * 65, "", "answer:greet"]
+)
 async def test_forged_buttons_get_the_menu_not_an_error(core: Conversation, data: str) -> None:
     await core.handle(UserEvent.button(USER, callbacks.language("nl")))
     [reply] = await core.handle(UserEvent.button(USER, data))
     assert reply.text == "Deze knop is verlopen. Hier is het menu."
 
 
-async def test_media_and_emoji_only_messages_get_a_clear_answer(core: Conversation, engine: ScriptedEngine) -> None:
+async def test_media_and_emoji_only_messages_get_a_clear_answer(
+    core: Conversation, engine: ScriptedEngine
+) -> None:
     await core.handle(UserEvent.button(USER, callbacks.language("bg")))
     [media] = await core.handle(UserEvent.media(USER, "sticker"))
     assert "текст" in media.text

@@ -23,12 +23,16 @@ from bot.language_id import LanguageIdentifier
         ("mijn poolse collega heeft geen huisarts, wat moet hij doen", "nl"),
     ],
 )
-def test_supported_languages_are_recognised(language_id: LanguageIdentifier, text: str, language: str) -> None:
+def test_supported_languages_are_recognised(
+    language_id: LanguageIdentifier, text: str, language: str
+) -> None:
     assert language_id.detect(text).language == language
 
 
 @pytest.mark.parametrize("text", ["bsn?", "zorgverzekering", "DigiD gemeente", "👍", "ok", "112"])
-def test_dutch_official_words_alone_carry_no_language(language_id: LanguageIdentifier, text: str) -> None:
+def test_dutch_official_words_alone_carry_no_language(
+    language_id: LanguageIdentifier, text: str
+) -> None:
     detection = language_id.detect(text)
     assert detection.language is None and not detection.unsupported
 
@@ -42,6 +46,8 @@ def test_dutch_official_words_alone_carry_no_language(language_id: LanguageIdent
         "مرحبا، كيف يمكنني التسجيل في البلدية؟",
     ],
 )
-def test_unsupported_languages_are_recognised_as_such(language_id: LanguageIdentifier, text: str) -> None:
+def test_unsupported_languages_are_recognised_as_such(
+    language_id: LanguageIdentifier, text: str
+) -> None:
     detection = language_id.detect(text)
     assert detection.unsupported and detection.language is None

@@ -2,7 +2,9 @@ from bot.content.render import escape_html, render_plain, render_telegram_html
 
 
 def test_markdown_subset_becomes_telegram_html() -> None:
-    html = render_telegram_html("Go **today** to the *gemeente*.\n\n- passport\n- [form](https://example.org/a?b=1&c=2)")
+    html = render_telegram_html(
+        "Go **today** to the *gemeente*.\n\n- passport\n- [form](https://example.org/a?b=1&c=2)"
+    )
     assert html == (
         "Go <b>today</b> to the <i>gemeente</i>.\n\n"
         '• passport\n• <a href="https://example.org/a?b=1&amp;c=2">form</a>'

@@ -2,7 +2,9 @@ from bot.storage.conversations import SqlConversationStates
 from tests.storage_cases import check_state_round_trip
 
 
-async def test_conversation_state_round_trip_on_sqlite(sqlite_states: SqlConversationStates) -> None:
+async def test_conversation_state_round_trip_on_sqlite(
+    sqlite_states: SqlConversationStates,
+) -> None:
     await check_state_round_trip(sqlite_states)
 
 

@@ -22,7 +22,9 @@ def upgrade() -> None:
         sa.Column("last_intent", sa.String(64)),
         sa.Column("pending_question", sa.Text),
         sa.Column("misunderstood", sa.Integer, nullable=False, server_default="0"),
-        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
     )
 
 
