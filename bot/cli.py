@@ -21,6 +21,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_chat = sub.add_parser("chat", help="chat in the terminal (starts the local engine)")
     p_chat.add_argument("--lang", choices=SUPPORTED, help="answer in this language from the start")
+    sub.add_parser("run", help="run the Telegram bot (MIP_TELEGRAM_TOKEN)")
     p_cls = sub.add_parser("classify", help="language and intent of each line on stdin")
     p_cls.add_argument("--json", action="store_true", help="one JSON object per line")
     p_train = sub.add_parser("train", help="train the intent model when intents/ changed")
@@ -51,6 +52,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     setup_logging(settings)
     if args.command == "chat":
         return _run_async(_chat(settings, args.lang))
+    if args.command == "run":
+        return _run_async(_telegram(settings))
     if args.command == "classify":
         return _run_async(_classify(settings, args.json))
     if args.command == "train":
@@ -89,6 +92,17 @@ async def _chat(settings: Settings, language: str | None) -> int:
 
     async with open_app(settings) as app:
         await chat(app.conversation, language=language)
+    return 0
+
+
+async def _telegram(settings: Settings) -> int:
+    from bot.app import open_app
+    from bot.telegram.adapter import run_polling
+
+    if not settings.telegram_token:
+        raise ConfigError("MIP_TELEGRAM_TOKEN is not set (the token BotFather gave you)")
+    async with open_app(settings) as app:
+        await run_polling(settings, app.conversation)
     return 0
 
 

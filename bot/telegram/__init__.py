@@ -1,0 +1,1 @@
+"""The Telegram adapter (python-telegram-bot): the only module that imports `telegram`."""
