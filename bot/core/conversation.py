@@ -287,7 +287,7 @@ class Conversation:
                 buttons=self._footer(t),
                 language=language,
             )
-        checked = t.gettext("Information checked on {date}.").format(date=t.date(answer.reviewed))
+        checked = t.gettext("Information checked on {date}").format(date=t.date(answer.reviewed))
         return Reply(
             f"{answer.body}\n\n*{checked}*",
             markdown=True,
