@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import yaml
 
-from bot.content.render import render_plain, render_telegram_html
+from bot.content.render import render_telegram_html
 from bot.contract import TEXT_INTENTS, Contract
 
 TITLE_MAX = 40
@@ -205,7 +205,3 @@ def _is_web_link(url: object) -> bool:
 
 def _is_link(url: str) -> bool:
     return _is_web_link(url) or bool(re.fullmatch(r"(tel:\+?[0-9-]+|mailto:[^@\s]+@[^@\s]+)", url))
-
-
-def plain_length(answer: Answer) -> int:
-    return len(render_plain(answer.body))

@@ -95,8 +95,7 @@ class Conversation:
             return [self._language_picker(None)]
         if name == "start":
             return [self._text_with_menu(state.language, "greet")]
-        if name in ("help", "menu"):
-            return [self._text_with_menu(state.language, "bot_help")]
+        # /help, /menu and unknown commands: what the bot can do, and the topics.
         return [self._text_with_menu(state.language, "bot_help")]
 
     def _media(self, state: ConversationState) -> list[Reply]:
