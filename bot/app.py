@@ -13,6 +13,10 @@ from bot.contract import Contract
 from bot.core.conversation import Conversation
 from bot.engine.client import EngineClient
 from bot.engine.process import LocalEngine
+from bot.handoff.hours import Schedule
+from bot.handoff.notices import Titles
+from bot.handoff.outbox import SqlOutbox
+from bot.handoff.queue import HandoffQueue
 from bot.language_id import LanguageIdentifier
 from bot.languages import SUPPORTED
 from bot.storage.conversations import SqlConversationStates
@@ -30,6 +34,8 @@ class App:
     engine: EngineClient
     db: Database
     conversation: Conversation
+    queue: HandoffQueue
+    outbox: SqlOutbox
 
 
 def load_contract(settings: Settings) -> Contract:
@@ -56,19 +62,36 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
     await db.migrate()
     async with engine_url(settings) as url:
         engine = EngineClient(url, timeout=settings.engine_timeout)
+        queue = HandoffQueue(
+            db, Schedule.load(settings.content_dir / "handoff.yml"), answer_titles(content)
+        )
         conversation = Conversation(
             contract,
             content,
             engine,
             languages,
             SqlConversationStates(db),
+            handoff=queue,
             log_text=settings.log_message_text,
         )
+        app = App(
+            settings, contract, content, languages, engine, db, conversation, queue, SqlOutbox(db)
+        )
         try:
-            yield App(settings, contract, content, languages, engine, db, conversation)
+            yield app
         finally:
             await engine.aclose()
             await db.dispose()
+
+
+def answer_titles(content: ContentStore) -> Titles:
+    """Topic names for key persons: the answer's title in the key person's language."""
+
+    def title(language: str, intent: str) -> str:
+        answer = content.get(language, intent)
+        return answer.title if answer else intent.replace("_", " ")
+
+    return title
 
 
 def setup_logging(settings: Settings) -> None:

@@ -6,6 +6,7 @@ forged button can at most ask for something anybody may see; anything unknown is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.contract import Contract
@@ -14,6 +15,11 @@ from bot.languages import SUPPORTED
 MENU = "menu"
 LANGUAGES = "languages"
 PERSON = "person"
+CANCEL = "cancel"  # withdraw my open question
+FORGET = "forget:yes"  # confirmed /forget
+KEEP = "forget:no"
+_SIMPLE = (MENU, LANGUAGES, PERSON, CANCEL, FORGET, KEEP)
+_CODE = re.compile(r"[A-Z0-9]{4,8}")
 
 
 def topic(name: str) -> str:
@@ -28,17 +34,30 @@ def language(code: str) -> str:
     return f"lang:{code}"
 
 
+def answer_feedback(intent: str, helped: bool) -> str:
+    return f"fb:{'y' if helped else 'n'}:{intent}"
+
+
+def claim(code: str) -> str:
+    return f"claim:{code}"
+
+
+def ticket_feedback(code: str, helped: bool) -> str:
+    return f"tfb:{'y' if helped else 'n'}:{code}"
+
+
 @dataclass(frozen=True)
 class Callback:
-    action: str  # menu | languages | person | topic | answer | lang
+    action: str  # menu | languages | person | cancel | forget:* | topic | answer | lang | fb | claim | tfb
     value: str = ""
+    helped: bool = False  # fb and tfb
 
 
 def parse(data: str, contract: Contract) -> Callback | None:
     """The callback, or None when the data is not something this bot ever sent."""
     if len(data) > 64:
         return None
-    if data in (MENU, LANGUAGES, PERSON):
+    if data in _SIMPLE:
         return Callback(data)
     action, _, value = data.partition(":")
     if action == "topic" and value in contract.menu_topics:
@@ -47,4 +66,12 @@ def parse(data: str, contract: Contract) -> Callback | None:
         return Callback(action, value)
     if action == "lang" and value in SUPPORTED:
         return Callback(action, value)
+    # Ticket codes are checked against the database by the queue (owner, claimant, status).
+    if action == "claim" and _CODE.fullmatch(value):
+        return Callback(action, value)
+    if action in ("fb", "tfb"):
+        verdict, _, subject = value.partition(":")
+        valid = contract.is_answer(subject) if action == "fb" else _CODE.fullmatch(subject)
+        if verdict in ("y", "n") and valid:
+            return Callback(action, subject, helped=verdict == "y")
     return None

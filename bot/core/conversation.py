@@ -14,8 +14,12 @@ from bot.content.store import ContentStore
 from bot.contract import FALLBACK, Contract, Kind
 from bot.core import callbacks
 from bot.core.events import Button, EventKind, Reply, UserEvent
+from bot.core.handoff_flow import MigrantHandoff, remember
+from bot.core.keyperson_desk import KeyPersonDesk
 from bot.core.state import ConversationState, ConversationStates
 from bot.engine.client import EngineError, ParseResult
+from bot.handoff.model import Reason
+from bot.handoff.queue import HandoffQueue
 from bot.i18n import Texts
 from bot.language_id import Detection
 from bot.languages import SUPPORTED, native_name, normalise
@@ -59,6 +63,7 @@ class Conversation:
         languages: LanguageDetector,
         states: ConversationStates,
         *,
+        handoff: HandoffQueue | None = None,
         log_text: bool = False,
     ) -> None:
         self.contract = contract
@@ -66,16 +71,28 @@ class Conversation:
         self.engine = engine
         self.languages = languages
         self.states = states
+        self.queue = handoff
+        # Without a queue (e.g. a bare terminal demo) "talk to a person" shows the desk.
+        self.handoff = MigrantHandoff(handoff) if handoff else None
+        self.desk = KeyPersonDesk(handoff) if handoff else None
         self.log_text = log_text
 
     async def handle(self, event: UserEvent) -> list[Reply]:
         self.content.refresh()
+        if self.queue is not None and self.desk is not None:
+            kp = await self.queue.key_person(event.user_key)
+            if kp is not None:
+                return await self.desk.handle(event, kp)
         state = await self.states.load(event.user_key)
         if state.language is None and (hint := normalise(event.locale_hint)):
             state.language = hint
         replies = await self._dispatch(event, state)
         await self.states.save(state)
         return replies
+
+    def title(self, language: str, intent: str) -> str:
+        """An answer's title in a language (topics shown to key persons)."""
+        return self._title(language, intent)
 
     # -- dispatch -------------------------------------------------------------------------
 
@@ -85,14 +102,41 @@ class Conversation:
         if event.kind is EventKind.BUTTON:
             return await self._button(event.data, state)
         if event.kind is EventKind.COMMAND:
-            return self._command(event.text, state)
+            return await self._command(event.text, event.data, state)
         return self._media(state)
 
-    def _command(self, name: str, state: ConversationState) -> list[Reply]:
+    async def _command(self, name: str, args: str, state: ConversationState) -> list[Reply]:
+        if name == "start" and args and self.queue is not None:
+            kp = await self.queue.redeem_invite(
+                args, state.user_key, state.language or SUPPORTED[-1]
+            )
+            if kp is not None and self.desk is not None:
+                log.info("key person %d registered through an invite", kp.id)
+                await self.states.forget(state.user_key)
+                state.erased = True  # key persons keep no migrant conversation
+                return await self.desk.handle(UserEvent.command(state.user_key, "help"), kp)
         if name == "language":
             return [self._language_picker(state.language)]
         if state.language is None:
             return [self._language_picker(None)]
+        t = Texts(state.language)
+        if name == "forget":
+            return [
+                Reply(
+                    t.gettext(
+                        "Do you want me to erase everything I have stored about you: your language, your questions and any open question to a key person? This cannot be undone."
+                    ),
+                    buttons=(
+                        (
+                            Button(t.gettext("🗑 Yes, erase"), callbacks.FORGET),
+                            Button(t.gettext("No"), callbacks.KEEP),
+                        ),
+                    ),
+                    language=state.language,
+                )
+            ]
+        if name == "cancel" and self.handoff is not None:
+            return [await self.handoff.cancel(state, state.language)]
         if name == "start":
             return [self._text_with_menu(state.language, "greet")]
         # /help, /menu and unknown commands: what the bot can do, and the topics.
@@ -136,10 +180,47 @@ class Conversation:
                 Reply(t.gettext("Choose a topic:"), buttons=self._topic_rows(t), language=language)
             ]
         if pressed.action == "person":
-            return [self._person(language)]
+            return [await self._person(language, state, Reason.ASKED)]
         if pressed.action == "topic":
             return [self._topic(language, pressed.value)]
-        state.last_intent = pressed.value
+        if pressed.action == "cancel" and self.handoff is not None:
+            return [await self.handoff.cancel(state, language)]
+        if pressed.action == "forget:yes":
+            if self.queue is not None:
+                await self.queue.forget(state.user_key)
+            await self.states.forget(state.user_key)
+            state.erased = True
+            return [
+                Reply(
+                    t.gettext(
+                        "Done: everything I stored about you is erased. If you write again, I start from the beginning."
+                    ),
+                    language=language,
+                )
+            ]
+        if pressed.action == "forget:no":
+            return [
+                Reply(
+                    t.gettext("Nothing was erased."), buttons=self._topic_rows(t), language=language
+                )
+            ]
+        if pressed.action == "fb":
+            if pressed.helped:
+                return [Reply(t.gettext("Thank you! I am glad it helped."), language=language)]
+            return [await self._person(language, state, Reason.NOT_HELPED, topic=pressed.value)]
+        if pressed.action == "tfb" and self.handoff is not None:
+            return [
+                await self.handoff.feedback(state.user_key, pressed.value, pressed.helped, language)
+            ]
+        if pressed.action != "answer":  # e.g. a key person's button pressed by someone else
+            return [
+                Reply(
+                    t.gettext("This button has expired. Here is the menu."),
+                    buttons=self._topic_rows(t),
+                    language=language,
+                )
+            ]
+        self._answered(state, pressed.value)
         return [self._answer(language, pressed.value)]
 
     async def _choose_language(self, language: str, state: ConversationState) -> list[Reply]:
@@ -193,6 +274,9 @@ class Conversation:
                 Reply(t.gettext("Choose a topic:"), buttons=self._topic_rows(t), language=language)
             )
             return replies
+        if self.handoff is not None and (ticket := await self.handoff.active(state.user_key)):
+            return await self.handoff.write(ticket, text, language)
+        remember(state, text)
         return await self._understand(text, language, state)
 
     def _reply_language(
@@ -231,16 +315,19 @@ class Conversation:
         )
         intent = parsed.intent
         if intent == FALLBACK or intent not in self.contract.intents:
+            state.misunderstood += 1
+            if state.misunderstood >= 2 and self.handoff is not None:
+                return [await self._person(language, state, Reason.NOT_UNDERSTOOD)]
             return [self._did_you_mean(language, parsed, state)]
         state.misunderstood = 0
         kind = self.contract.intents[intent].kind
         if kind is Kind.ANSWER:
-            state.last_intent = intent
+            self._answered(state, intent)
             return [self._answer(language, intent)]
         if intent == "change_language":
             return [self._language_picker(language)]
         if intent == "human_handoff":
-            return [self._person(language)]
+            return [await self._person(language, state, Reason.ASKED)]
         if intent in ("greet", "bot_help"):
             return [self._text_with_menu(language, intent)]
         if intent == "out_of_scope":
@@ -248,7 +335,6 @@ class Conversation:
         return [self._content_reply(language, intent, self._footer(t))]
 
     def _did_you_mean(self, language: str, parsed: ParseResult, state: ConversationState) -> Reply:
-        state.misunderstood += 1
         t = Texts(language)
         candidates = [
             s.name
@@ -287,14 +373,32 @@ class Conversation:
                 language=language,
             )
         checked = t.gettext("Information checked on {date}").format(date=t.date(answer.reviewed))
+        feedback = (
+            Button(t.gettext("👍 This helped"), callbacks.answer_feedback(intent, True)),
+            Button(t.gettext("👎 Did not help"), callbacks.answer_feedback(intent, False)),
+        )
         return Reply(
             f"{answer.body}\n\n*{checked}*",
             markdown=True,
-            buttons=self._footer(t),
+            buttons=(feedback, *self._footer(t)),
             language=language,
         )
 
-    def _person(self, language: str) -> Reply:
+    @staticmethod
+    def _answered(state: ConversationState, intent: str) -> None:
+        state.last_intent = intent
+        state.answered = [*(a for a in state.answered if a != intent), intent][-5:]
+
+    async def _person(
+        self,
+        language: str,
+        state: ConversationState,
+        reason: Reason,
+        *,
+        topic: str | None = None,
+    ) -> Reply:
+        if self.handoff is not None:
+            return await self.handoff.open(state, language, reason, topic=topic)
         t = Texts(language)
         answer = self.content.get(language, "info_point")
         intro = t.gettext("You can talk to a person at the Migration Information Point:")

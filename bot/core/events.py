@@ -18,7 +18,7 @@ class UserEvent:
     user_key: str  # transport-scoped and stable, e.g. "tg:12345" or "console:local"
     kind: EventKind
     text: str = ""
-    data: str = ""
+    data: str = ""  # a button's callback data, or a command's arguments
     locale_hint: str | None = None  # the client's interface language, e.g. Telegram's
 
     @classmethod
@@ -26,9 +26,17 @@ class UserEvent:
         return cls(user_key, EventKind.TEXT, text=text, locale_hint=locale_hint)
 
     @classmethod
-    def command(cls, user_key: str, name: str, locale_hint: str | None = None) -> UserEvent:
+    def command(
+        cls, user_key: str, name: str, locale_hint: str | None = None, args: str = ""
+    ) -> UserEvent:
+        """`name` may be the whole message ("/start abc"); the rest becomes `data`."""
+        head, _, rest = name.strip().partition(" ")
         return cls(
-            user_key, EventKind.COMMAND, text=name.lstrip("/").lower(), locale_hint=locale_hint
+            user_key,
+            EventKind.COMMAND,
+            text=head.lstrip("/").split("@")[0].lower(),
+            data=(args or rest).strip()[:200],
+            locale_hint=locale_hint,
         )
 
     @classmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 
@@ -14,9 +14,16 @@ class ConversationState:
     last_intent: str | None = None
     pending_question: str | None = None  # asked before a language was known
     misunderstood: int = 0  # not understood in a row
+    # The user's last few messages and the answers given, handed to a key person when a
+    # ticket opens; cleared then, and purged with the conversation after the retention period.
+    recent: list[str] = field(default_factory=list)
+    answered: list[str] = field(default_factory=list)
+    erased: bool = False  # /forget confirmed: nothing may be saved for this user any more
 
 
 class ConversationStates(Protocol):
     async def load(self, user_key: str) -> ConversationState: ...
 
     async def save(self, state: ConversationState) -> None: ...
+
+    async def forget(self, user_key: str) -> None: ...

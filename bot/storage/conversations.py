@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import delete
 
 from bot.core.state import ConversationState
@@ -25,9 +27,13 @@ class SqlConversationStates:
             last_intent=row.last_intent,
             pending_question=row.pending_question,
             misunderstood=row.misunderstood,
+            recent=json.loads(row.recent or "[]"),
+            answered=[a for a in (row.answered or "").split(",") if a],
         )
 
     async def save(self, state: ConversationState) -> None:
+        if state.erased:
+            return
         async with self.db.session() as session, session.begin():
             await session.merge(
                 ConversationRow(
@@ -37,6 +43,8 @@ class SqlConversationStates:
                     last_intent=state.last_intent,
                     pending_question=state.pending_question,
                     misunderstood=state.misunderstood,
+                    recent=json.dumps(state.recent, ensure_ascii=False),
+                    answered=",".join(state.answered),
                 )
             )
 

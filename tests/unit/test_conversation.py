@@ -91,7 +91,12 @@ async def test_question_is_answered_from_content_in_the_detected_language(
     assert reply.markdown
     assert reply.text.startswith(body(content, "pl", "register_brp"))
     assert "23 listopada 2026" in reply.text  # babel's Polish date in the footer
-    assert data_of(reply) == [callbacks.MENU, callbacks.PERSON]
+    assert data_of(reply) == [
+        callbacks.answer_feedback("register_brp", True),
+        callbacks.answer_feedback("register_brp", False),
+        callbacks.MENU,
+        callbacks.PERSON,
+    ]
     assert engine.asked == ["jak sie zameldowac w gminie w venlo?"]
 
 

@@ -1,0 +1,132 @@
+"""The migrant's side of the handoff: opening a ticket, writing into it, cancelling it."""
+
+from __future__ import annotations
+
+from bot.core import callbacks
+from bot.core.events import Button, Reply
+from bot.core.state import ConversationState
+from bot.handoff import notices
+from bot.handoff.model import Opening, Reason, Ticket
+from bot.handoff.queue import HandoffQueue
+from bot.i18n import Texts
+
+RECENT_KEPT = 3
+RECENT_CHARS = 1000
+
+
+def remember(state: ConversationState, text: str) -> None:
+    """Keep the user's last few messages, so a ticket can carry the question."""
+    state.recent = [*state.recent, text[:RECENT_CHARS]][-RECENT_KEPT:]
+
+
+class MigrantHandoff:
+    def __init__(self, queue: HandoffQueue) -> None:
+        self.queue = queue
+
+    async def active(self, user_key: str) -> Ticket | None:
+        return await self.queue.active_ticket(user_key)
+
+    async def open(
+        self,
+        state: ConversationState,
+        language: str,
+        reason: Reason,
+        *,
+        topic: str | None = None,
+    ) -> Reply:
+        ticket, new = await self.queue.open_ticket(
+            Opening(
+                user_key=state.user_key,
+                language=language,
+                reason=reason,
+                questions=tuple(state.recent),
+                topic=topic or state.last_intent,
+                answered=tuple(state.answered),
+                stay=getattr(state, "stay", None),
+                municipality=getattr(state, "municipality", None),
+            )
+        )
+        state.recent, state.misunderstood = [], 0
+        t = Texts(language)
+        if not new:
+            return Reply(
+                t.gettext(
+                    "You already have an open question {code}. Write here and I will pass it on."
+                ).format(code=ticket.label),
+                buttons=self._ticket_buttons(t),
+                language=language,
+            )
+        intro = {
+            Reason.ASKED: t.gettext("I have passed your question to our key persons."),
+            Reason.NOT_UNDERSTOOD: t.gettext(
+                "Sorry, I did not understand. I have passed your question to our key persons."
+            ),
+            Reason.NOT_HELPED: t.gettext(
+                "Sorry that this did not help. I have passed your question to our key persons."
+            ),
+        }[reason]
+        now = self.queue.clock.now()
+        body = t.gettext(
+            "A person who speaks your language will answer you here, expected {when}. Key persons work {hours}. Your question number is {code}.\n\nIf you have not written your question yet, write it now; you can add more messages. The key person does not see your name or phone number."
+        ).format(
+            when=notices.promise_text(t, self.queue.schedule, ticket.promised_by, now),
+            hours=self.queue.schedule.describe(language),
+            code=ticket.label,
+        )
+        return Reply(f"{intro}\n{body}", buttons=self._ticket_buttons(t), language=language)
+
+    async def write(self, ticket: Ticket, text: str, language: str) -> list[Reply]:
+        """A message from a user who has an open ticket goes into it."""
+        relayed = await self.queue.add_user_message(ticket, text)
+        if relayed:
+            return []  # the key person has it; a normal chat does not echo
+        t = Texts(language)
+        return [
+            Reply(
+                t.gettext(
+                    "I added this to your question {code}. A key person will answer here."
+                ).format(code=ticket.label),
+                buttons=self._ticket_buttons(t),
+                language=language,
+            )
+        ]
+
+    async def cancel(self, state: ConversationState, language: str) -> Reply:
+        t = Texts(language)
+        ticket = await self.queue.cancel(state.user_key)
+        if ticket is None:
+            text = t.gettext("You have no open question.")
+        else:
+            text = t.gettext("Your question {code} is withdrawn.").format(code=ticket.label)
+        return Reply(
+            text, buttons=((Button(t.gettext("📋 Menu"), callbacks.MENU),),), language=language
+        )
+
+    async def feedback(self, user_key: str, code: str, helped: bool, language: str) -> Reply:
+        t = Texts(language)
+        ticket = await self.queue.record_feedback(user_key, code, helped)
+        if ticket is None:
+            return Reply(t.gettext("This button has expired. Here is the menu."), language=language)
+        if helped:
+            return Reply(t.gettext("Thank you! I am glad it helped."), language=language)
+        return Reply(
+            t.gettext(
+                "Thank you for telling us. You can ask again, or talk to a person once more."
+            ),
+            buttons=(
+                (
+                    Button(t.gettext("📋 Menu"), callbacks.MENU),
+                    Button(t.gettext("🙋 Talk to a person"), callbacks.PERSON),
+                ),
+            ),
+            language=language,
+        )
+
+    @staticmethod
+    def _ticket_buttons(t: Texts) -> tuple[tuple[Button, ...], ...]:
+        return (
+            (
+                Button(t.gettext("✖️ Cancel my question"), callbacks.CANCEL),
+                Button(t.gettext("📋 Menu"), callbacks.MENU),
+            ),
+        )

@@ -1,0 +1,168 @@
+"""What a registered key person can do in their private chat with the bot.
+
+Everything they write is relayed to the user of their active ticket; commands manage the
+queue. Anyone who is not registered never reaches this module.
+"""
+
+from __future__ import annotations
+
+from bot.core import callbacks
+from bot.core.events import Button, EventKind, Reply, UserEvent
+from bot.handoff import notices
+from bot.handoff.model import ClaimOutcome, KeyPerson, Ticket
+from bot.handoff.queue import HandoffQueue
+from bot.i18n import Texts
+from bot.languages import SUPPORTED, name_in, native_name
+
+QUEUE_SHOWN = 10
+
+
+class KeyPersonDesk:
+    def __init__(self, queue: HandoffQueue) -> None:
+        self.queue = queue
+
+    async def handle(self, event: UserEvent, kp: KeyPerson) -> list[Reply]:
+        t = Texts(kp.ui_language)
+        if event.kind is EventKind.COMMAND:
+            return await self._command(event.text, event.data, kp, t)
+        if event.kind is EventKind.BUTTON:
+            return await self._button(event.data, kp, t)
+        if event.kind is EventKind.TEXT and event.text.strip():
+            ticket = await self.queue.answer(kp, event.text.strip())
+            if ticket is None:
+                return [
+                    self._say(
+                        t, t.gettext("You have no active question. /queue shows the open ones.")
+                    )
+                ]
+            return []  # relayed; a normal chat does not echo
+        return [self._say(t, t.gettext("Only text can be passed on to the user."))]
+
+    async def _command(self, name: str, args: str, kp: KeyPerson, t: Texts) -> list[Reply]:
+        if name == "queue":
+            return await self._list(kp, t)
+        if name == "release":
+            ticket = await self.queue.release(kp)
+            if ticket is None:
+                return [self._say(t, t.gettext("You have no active question."))]
+            return [
+                self._say(t, t.gettext("{code} is back in the queue.").format(code=ticket.label))
+            ]
+        if name == "done":
+            ticket = await self.queue.done(kp)
+            if ticket is None:
+                return [self._say(t, t.gettext("You have no active question."))]
+            return [
+                self._say(
+                    t,
+                    t.gettext("{code} is closed. The user is asked whether it helped.").format(
+                        code=ticket.label
+                    ),
+                ),
+                *await self._held_hint(kp, t),
+            ]
+        if name == "away":
+            await self.queue.set_available(kp, False)
+            return [
+                self._say(
+                    t,
+                    t.gettext(
+                        "You are away: no new questions are announced to you. /back when you are available again."
+                    ),
+                )
+            ]
+        if name == "back":
+            await self.queue.set_available(kp, True)
+            return [
+                self._say(t, t.gettext("Welcome back: new questions are announced to you again.")),
+                *await self._list(kp, t),
+            ]
+        if name == "ticket":
+            code = args.strip().lstrip("#").upper()
+            ticket = await self.queue.switch(kp, code) if code else None
+            if ticket is None:
+                return [self._say(t, t.gettext("You do not hold a question with that code."))]
+            return [notices.claimed_by_you(kp, ticket, self.queue.titles)]
+        if name == "language":
+            return [
+                Reply(
+                    t.gettext("Choose your language:"),
+                    buttons=tuple(
+                        (Button(native_name(c), callbacks.language(c)),) for c in SUPPORTED
+                    ),
+                    language=kp.ui_language,
+                )
+            ]
+        return [self._help(kp, t)]
+
+    async def _button(self, data: str, kp: KeyPerson, t: Texts) -> list[Reply]:
+        action, _, value = data.partition(":")
+        if action == "claim" and value:
+            outcome, ticket = await self.queue.claim(kp, value)
+            if outcome is ClaimOutcome.WON and ticket is not None:
+                return [notices.claimed_by_you(kp, ticket, self.queue.titles)]
+            if outcome is ClaimOutcome.NOT_YOUR_LANGUAGE:
+                return [self._say(t, t.gettext("This question is not in one of your languages."))]
+            return [
+                self._say(
+                    t,
+                    t.gettext("#{code} has already been taken or closed.").format(code=value),
+                )
+            ]
+        if action == "lang" and value in SUPPORTED:
+            await self.queue.set_ui_language(kp, value)
+            return [self._help(kp, Texts(value))]
+        return [self._say(t, t.gettext("This button has expired."))]
+
+    async def _list(self, kp: KeyPerson, t: Texts) -> list[Reply]:
+        waiting = await self.queue.queue_for(kp)
+        if not waiting:
+            return [self._say(t, t.gettext("No open questions in your languages. Thank you!"))]
+        replies = [
+            self._say(
+                t,
+                t.gettext("Open questions, oldest first: {count}").format(count=len(waiting)),
+            )
+        ]
+        for ticket in waiting[:QUEUE_SHOWN]:
+            replies.append(self._queued(ticket, t))
+        return replies
+
+    def _queued(self, ticket: Ticket, t: Texts) -> Reply:
+        return Reply(
+            notices.describe_ticket(t, ticket, self.queue.titles),
+            buttons=(
+                (
+                    Button(
+                        t.gettext("✋ Claim {code}").format(code=ticket.label),
+                        callbacks.claim(ticket.code),
+                    ),
+                ),
+            ),
+            language=t.language,
+        )
+
+    async def _held_hint(self, kp: KeyPerson, t: Texts) -> list[Reply]:
+        current = await self.queue.key_person(kp.user_key)
+        active = await self.queue.active_for(current) if current else None
+        if active is None:
+            return []
+        return [
+            self._say(
+                t,
+                t.gettext("Your messages now go to {code}.").format(code=active.label),
+            )
+        ]
+
+    def _help(self, kp: KeyPerson, t: Texts) -> Reply:
+        languages = ", ".join(name_in(code, t.language) for code in kp.languages)
+        return self._say(
+            t,
+            t.gettext(
+                "You are a key person for: {languages}.\n/queue – open questions\n/ticket CODE – write to another question you hold\n/release – give the question back to the queue\n/done – close the question\n/away and /back – pause or resume announcements\n/language – the language of these messages"
+            ).format(languages=languages),
+        )
+
+    @staticmethod
+    def _say(t: Texts, text: str) -> Reply:
+        return Reply(text, language=t.language)

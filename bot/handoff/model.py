@@ -1,0 +1,86 @@
+"""What the queue hands out: plain, immutable views of key persons and tickets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+ACTIVE = (Status.OPEN, Status.CLAIMED)
+
+
+class Reason(StrEnum):
+    ASKED = "asked"  # the user asked for a person
+    NOT_UNDERSTOOD = "not_understood"  # the bot failed twice in a row
+    NOT_HELPED = "not_helped"  # "this did not help" after an answer
+
+
+@dataclass(frozen=True)
+class KeyPerson:
+    id: int
+    user_key: str
+    name: str
+    languages: tuple[str, ...]
+    ui_language: str
+    available: bool
+    active_ticket_id: int | None
+
+
+@dataclass(frozen=True)
+class TicketMessage:
+    author: str  # "user" | "keyperson"
+    text: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: int
+    code: str
+    user_key: str
+    language: str
+    status: Status
+    reason: Reason
+    topic: str | None
+    answered: tuple[str, ...]
+    stay: str | None
+    municipality: str | None
+    claimed_by: int | None
+    created_at: dt.datetime
+    queued_at: dt.datetime
+    promised_by: dt.datetime
+    widened: bool
+    messages: tuple[TicketMessage, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"#{self.code}"
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What the core knows when it opens a ticket."""
+
+    user_key: str
+    language: str
+    reason: Reason
+    questions: tuple[str, ...] = ()
+    topic: str | None = None
+    answered: tuple[str, ...] = ()
+    stay: str | None = None
+    municipality: str | None = None
+
+
+class ClaimOutcome(StrEnum):
+    WON = "won"
+    TAKEN = "taken"  # somebody else was quicker, or it is closed
+    NOT_FOUND = "not_found"
+    NOT_YOUR_LANGUAGE = "not_your_language"

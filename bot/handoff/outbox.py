@@ -1,0 +1,88 @@
+"""The outbox table: messages for other users, delivered by the transport after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.events import Button, Reply
+from bot.core.outbox import OutgoingMessage
+from bot.handoff.clock import Clock, SystemClock
+from bot.storage.db import Database
+from bot.storage.tables import OutboxRow
+
+# Attempts before a message is given up (e.g. the user blocked the bot for good).
+MAX_ATTEMPTS = 8
+
+
+def encode(reply: Reply) -> str:
+    return json.dumps(
+        {
+            "text": reply.text,
+            "markdown": reply.markdown,
+            "language": reply.language,
+            "buttons": [[[b.label, b.data] for b in row] for row in reply.buttons],
+        },
+        ensure_ascii=False,
+    )
+
+
+def decode(payload: str) -> Reply:
+    data: dict[str, Any] = json.loads(payload)
+    return Reply(
+        text=data["text"],
+        markdown=bool(data.get("markdown")),
+        language=data.get("language"),
+        buttons=tuple(
+            tuple(Button(label, value) for label, value in row) for row in data.get("buttons", [])
+        ),
+    )
+
+
+def enqueue(session: AsyncSession, recipient: str, reply: Reply, not_before: dt.datetime) -> None:
+    """Add a message to the outbox inside the caller's transaction."""
+    session.add(OutboxRow(recipient=recipient, payload=encode(reply), not_before=not_before))
+
+
+class SqlOutbox:
+    """OutboxSource on the database: what the transport delivers, and its bookkeeping."""
+
+    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+        self.db = db
+        self.clock = clock or SystemClock()
+
+    async def due(self, limit: int = 50) -> list[OutgoingMessage]:
+        async with self.db.session() as session:
+            rows = await session.scalars(
+                select(OutboxRow)
+                .where(OutboxRow.not_before <= self.clock.now())
+                .order_by(OutboxRow.id)
+                .limit(limit)
+            )
+            return [OutgoingMessage(row.id, row.recipient, decode(row.payload)) for row in rows]
+
+    async def mark_sent(self, message_id: int) -> None:
+        # Delivered messages are deleted at once: the outbox keeps no message text longer
+        # than it must.
+        async with self.db.session() as session, session.begin():
+            await session.execute(delete(OutboxRow).where(OutboxRow.id == message_id))
+
+    async def mark_failed(self, message_id: int, error: str, retry_at: dt.datetime | None) -> None:
+        async with self.db.session() as session, session.begin():
+            row = await session.get(OutboxRow, message_id)
+            if row is None:
+                return
+            row.attempts += 1
+            if retry_at is None or row.attempts >= MAX_ATTEMPTS:
+                await session.delete(row)
+                return
+            row.last_error = error[:200]
+            row.not_before = retry_at
+
+    async def pending(self) -> int:
+        async with self.db.session() as session:
+            return len((await session.scalars(select(OutboxRow.id))).all())
