@@ -242,6 +242,14 @@ class Conversation:
 
     async def _text(self, text: str, state: ConversationState) -> list[Reply]:
         text = text.strip()
+        if (
+            self.handoff is not None
+            and text
+            and (ticket := await self.handoff.active(state.user_key))
+        ):
+            # A conversation with a person: everything goes to them, in the ticket's language
+            # (a company name or a Dutch address must not switch it).
+            return await self.handoff.write(ticket, text, state.language or ticket.language)
         detection = self.languages.detect(text) if text else Detection(None)
         language = self._reply_language(detection, state, len(text.split()))
         if language is None:
@@ -274,8 +282,6 @@ class Conversation:
                 Reply(t.gettext("Choose a topic:"), buttons=self._topic_rows(t), language=language)
             )
             return replies
-        if self.handoff is not None and (ticket := await self.handoff.active(state.user_key)):
-            return await self.handoff.write(ticket, text, language)
         remember(state, text)
         return await self._understand(text, language, state)
 

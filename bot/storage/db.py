@@ -34,6 +34,7 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
         if self.url.get_backend_name() == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self) -> AsyncSession:
@@ -55,7 +56,16 @@ def _upgrade(connection: Connection) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling is switched off so that _sqlite_begin decides.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # BEGIN IMMEDIATE takes the write lock at the start, so two transactions that both
+    # read and then write (a claim, a ticket opening) wait for each other instead of
+    # failing with "database is locked" halfway; the PostgreSQL equivalent is row locking.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
