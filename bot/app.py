@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,6 +20,7 @@ from bot.handoff.hours import Schedule
 from bot.handoff.notices import Titles
 from bot.handoff.outbox import SqlOutbox
 from bot.handoff.queue import HandoffQueue
+from bot.handoff.worker import run_timers
 from bot.language_id import LanguageIdentifier
 from bot.languages import SUPPORTED
 from bot.storage.conversations import SqlConversationStates
@@ -36,6 +40,20 @@ class App:
     conversation: Conversation
     queue: HandoffQueue
     outbox: SqlOutbox
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """The background work of a running bot: the queue's timers and retention purge."""
+        timers = asyncio.create_task(
+            run_timers(self.queue, dt.timedelta(days=self.settings.retention_days)),
+            name="queue-timers",
+        )
+        try:
+            yield
+        finally:
+            timers.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await timers
 
 
 def load_contract(settings: Settings) -> Contract:

@@ -21,6 +21,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_chat = sub.add_parser("chat", help="chat in the terminal (starts the local engine)")
     p_chat.add_argument("--lang", choices=SUPPORTED, help="answer in this language from the start")
+    p_chat.add_argument(
+        "--as",
+        dest="who",
+        default="local",
+        help="chat as this local user (e.g. a key person in a second terminal)",
+    )
     sub.add_parser("run", help="run the Telegram bot (MIP_TELEGRAM_TOKEN)")
     p_cls = sub.add_parser("classify", help="language and intent of each line on stdin")
     p_cls.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -34,6 +40,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_content.add_argument("action", choices=["check"])
     p_db = sub.add_parser("db", help="database tools")
     p_db.add_argument("action", choices=["upgrade"])
+    p_kp = sub.add_parser("keyperson", help="key persons: invite, list, remove")
+    kp_sub = p_kp.add_subparsers(dest="action", required=True)
+    p_invite = kp_sub.add_parser("invite", help="print a one-time invite link")
+    p_invite.add_argument("--languages", required=True, help="e.g. pl,nl")
+    p_invite.add_argument("--name", default="", help="first name shown to users")
+    p_invite.add_argument("--days", type=int, default=7, help="the link expires after this")
+    kp_sub.add_parser("list", help="registered key persons")
+    p_remove = kp_sub.add_parser("remove", help="remove a key person (their tickets go back)")
+    p_remove.add_argument("id", type=int)
+    sub.add_parser("purge", help="delete data older than MIP_RETENTION_DAYS now")
     args = parser.parse_args(argv)
 
     try:
@@ -51,7 +67,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
     setup_logging(settings)
     if args.command == "chat":
-        return _run_async(_chat(settings, args.lang))
+        return _run_async(_chat(settings, args.lang, args.who))
+    if args.command == "keyperson":
+        from bot.keypersons_cli import keyperson
+
+        return _run_async(keyperson(settings, args))
+    if args.command == "purge":
+        from bot.keypersons_cli import purge
+
+        return _run_async(purge(settings))
     if args.command == "run":
         return _run_async(_telegram(settings))
     if args.command == "classify":
@@ -86,12 +110,18 @@ def _run_async(coro: Coroutine[Any, Any, int]) -> int:
     return asyncio.run(main())
 
 
-async def _chat(settings: Settings, language: str | None) -> int:
+async def _chat(settings: Settings, language: str | None, who: str) -> int:
     from bot.app import open_app
     from bot.console import chat
+    from bot.handoff.outbox import SqlOutbox
 
-    async with open_app(settings) as app:
-        await chat(app.conversation, language=language)
+    async with open_app(settings) as app, app.running():
+        await chat(
+            app.conversation,
+            language=language,
+            user_key=f"console:{who}",
+            outbox=SqlOutbox(app.db, prefix="console:"),
+        )
     return 0
 
 

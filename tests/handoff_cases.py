@@ -166,7 +166,9 @@ async def check_reminders_widening_and_late_notice(s: Setup) -> None:
     del polish
 
 
-async def check_timers_survive_a_restart(new_db: Databases, path_db: Callable[[], Database]) -> None:
+async def check_timers_survive_a_restart(
+    new_db: Databases, path_db: Callable[[], Database]
+) -> None:
     """Pending outbox messages and timers live in the database: a new process resumes."""
     s = await make_setup(new_db)
     await s.key_person("kp:pl", ["pl"])

@@ -51,15 +51,19 @@ def enqueue(session: AsyncSession, recipient: str, reply: Reply, not_before: dt.
 class SqlOutbox:
     """OutboxSource on the database: what the transport delivers, and its bookkeeping."""
 
-    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+    def __init__(self, db: Database, clock: Clock | None = None, *, prefix: str = "") -> None:
         self.db = db
         self.clock = clock or SystemClock()
+        self.prefix = prefix  # deliver only to these user keys, e.g. "tg:"
 
     async def due(self, limit: int = 50) -> list[OutgoingMessage]:
         async with self.db.session() as session:
             rows = await session.scalars(
                 select(OutboxRow)
-                .where(OutboxRow.not_before <= self.clock.now())
+                .where(
+                    OutboxRow.not_before <= self.clock.now(),
+                    OutboxRow.recipient.startswith(self.prefix, autoescape=True),
+                )
                 .order_by(OutboxRow.id)
                 .limit(limit)
             )

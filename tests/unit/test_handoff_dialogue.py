@@ -134,7 +134,9 @@ async def test_asking_for_a_person_opens_one_ticket_and_the_user_can_cancel(desk
 
 async def test_did_not_help_feedback_opens_a_ticket_with_the_topic(desk: Desk) -> None:
     desk.engine.intent, desk.engine.confidence = "health_insurance", 0.9
-    [answer] = await desk.core.handle(UserEvent.message("tg:2", "jak mam sie ubezpieczyc w holandii"))
+    [answer] = await desk.core.handle(
+        UserEvent.message("tg:2", "jak mam sie ubezpieczyc w holandii")
+    )
     assert callbacks.answer_feedback("health_insurance", False) in data_of(answer)
     [opened] = await desk.core.handle(
         UserEvent.button("tg:2", callbacks.answer_feedback("health_insurance", False))
