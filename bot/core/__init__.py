@@ -1,7 +1,6 @@
-"""The conversation core: a user event in, replies (text and buttons) out. No transport here."""
+"""The conversation core: a user event in, replies (text and buttons) out. No transport here.
 
-from bot.core.conversation import Conversation
-from bot.core.events import Button, EventKind, Reply, UserEvent
-from bot.core.state import ConversationState
-
-__all__ = ["Button", "Conversation", "ConversationState", "EventKind", "Reply", "UserEvent"]
+Modules: events (in and out), conversation (the dialogue), state, callbacks (button data),
+outbox (messages to other users), handoff_flow and keyperson_desk (the two sides of the
+handoff queue).
+"""
