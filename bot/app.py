@@ -15,6 +15,7 @@ from bot.engine.client import EngineClient
 from bot.engine.process import LocalEngine
 from bot.language_id import LanguageIdentifier
 from bot.languages import SUPPORTED
+from bot.reporting import Analytics, QuestionCollector, ReportingInsight
 from bot.storage.conversations import SqlConversationStates
 from bot.storage.db import Database
 
@@ -30,6 +31,8 @@ class App:
     engine: EngineClient
     db: Database
     conversation: Conversation
+    analytics: Analytics
+    questions: QuestionCollector
 
 
 def load_contract(settings: Settings) -> Contract:
@@ -56,6 +59,8 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
     await db.migrate()
     async with engine_url(settings) as url:
         engine = EngineClient(url, timeout=settings.engine_timeout)
+        analytics = Analytics(db)
+        questions = QuestionCollector(db, enabled=settings.collect_questions)
         conversation = Conversation(
             contract,
             content,
@@ -63,9 +68,12 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
             languages,
             SqlConversationStates(db),
             log_text=settings.log_message_text,
+            insight=ReportingInsight(analytics, questions),
         )
         try:
-            yield App(settings, contract, content, languages, engine, db, conversation)
+            yield App(
+                settings, contract, content, languages, engine, db, conversation, analytics, questions
+            )
         finally:
             await engine.aclose()
             await db.dispose()

@@ -45,6 +45,8 @@ class Settings:
     telegram_base_url: str | None = None
     log_level: str = "INFO"
     log_message_text: bool = False
+    collect_questions: bool = False  # keep masked unanswered questions for staff review
+    retention_days: int = 90  # review items older than this are purged
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -66,6 +68,11 @@ class Settings:
             raise ConfigError(
                 f"MIP_ENGINE_TIMEOUT must be a number of seconds, not {timeout!r}"
             ) from None
+        retention = get("RETENTION_DAYS") or "90"
+        if not retention.isdigit() or int(retention) < 1:
+            raise ConfigError(
+                f"MIP_RETENTION_DAYS must be a whole number of days (1 or more), not {retention!r}"
+            )
         defaults = cls()
         return cls(
             database_url=get("DATABASE_URL") or defaults.database_url,
@@ -79,4 +86,6 @@ class Settings:
             telegram_base_url=get("TELEGRAM_BASE_URL"),
             log_level=level,
             log_message_text=get("LOG_MESSAGE_TEXT") == "1",
+            collect_questions=get("COLLECT_QUESTIONS") == "1",
+            retention_days=int(retention),
         )

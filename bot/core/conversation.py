@@ -14,6 +14,7 @@ from bot.content.store import ContentStore
 from bot.contract import FALLBACK, Contract, Kind
 from bot.core import callbacks
 from bot.core.events import Button, EventKind, Reply, UserEvent
+from bot.core.insight import ConversationInsight, NoInsight
 from bot.core.state import ConversationState, ConversationStates
 from bot.engine.client import EngineError, ParseResult
 from bot.i18n import Texts
@@ -60,6 +61,7 @@ class Conversation:
         states: ConversationStates,
         *,
         log_text: bool = False,
+        insight: ConversationInsight | None = None,
     ) -> None:
         self.contract = contract
         self.content = content
@@ -67,6 +69,7 @@ class Conversation:
         self.languages = languages
         self.states = states
         self.log_text = log_text
+        self.insight: ConversationInsight = insight or NoInsight()
 
     async def handle(self, event: UserEvent) -> list[Reply]:
         self.content.refresh()
@@ -140,6 +143,7 @@ class Conversation:
         if pressed.action == "topic":
             return [self._topic(language, pressed.value)]
         state.last_intent = pressed.value
+        await self.insight.answered(language, pressed.value, **_profile(state))
         return [self._answer(language, pressed.value)]
 
     async def _choose_language(self, language: str, state: ConversationState) -> list[Reply]:
@@ -231,11 +235,15 @@ class Conversation:
         )
         intent = parsed.intent
         if intent == FALLBACK or intent not in self.contract.intents:
-            return [self._did_you_mean(language, parsed, state)]
+            reply = self._did_you_mean(language, parsed, state)
+            guess = next((s.name for s in parsed.ranking if self.contract.is_answer(s.name)), None)
+            await self.insight.misunderstood(language, text, guess=guess, **_profile(state))
+            return [reply]
         state.misunderstood = 0
         kind = self.contract.intents[intent].kind
         if kind is Kind.ANSWER:
             state.last_intent = intent
+            await self.insight.answered(language, intent, **_profile(state))
             return [self._answer(language, intent)]
         if intent == "change_language":
             return [self._language_picker(language)]
@@ -244,6 +252,7 @@ class Conversation:
         if intent in ("greet", "bot_help"):
             return [self._text_with_menu(language, intent)]
         if intent == "out_of_scope":
+            await self.insight.out_of_scope(language, text, **_profile(state))
             return [self._content_reply(language, intent, self._topic_rows(t))]
         return [self._content_reply(language, intent, self._footer(t))]
 
@@ -366,3 +375,11 @@ class Conversation:
     def _title(self, language: str, intent: str) -> str:
         answer = self.content.get(language, intent)
         return answer.title if answer else intent.replace("_", " ")
+
+
+def _profile(state: ConversationState) -> dict[str, str | None]:
+    """Municipality and stay length for the report, once the state knows them (issue 3)."""
+    return {
+        "municipality": getattr(state, "municipality", None),
+        "stay": getattr(state, "stay", None),
+    }
