@@ -57,7 +57,7 @@ def bars(
     ax.set_title(title, loc="left", fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
     if len(clean) > 1:
-        ax.legend(frameon=False, fontsize=9)
+        ax.legend(frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -18,6 +18,7 @@ dimension are keys of their own ("*"); cubes may share their grand total with an
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -71,18 +72,88 @@ class Disclosure:
         self.lines.append((a, (b,)))
         self.lines.append((b, (a,)))
 
+    def sum_of(self, total: Key, parts: Sequence[Key]) -> None:
+        """A published total over published parts, outside a cube (e.g. a group of topics)."""
+        self.values[total] = sum(self.values[p] for p in parts)
+        self.lines.append((total, tuple(parts)))
+
     def solve(self) -> None:
         self.small = {k for k, v in self.values.items() if 0 < v < THRESHOLD}
         self.hidden = set(self.small)
-        changed = True
-        while changed:
-            changed = False
-            for total, parts in self.lines:
-                if (total in self.hidden or any(p in self.hidden for p in parts)) and (
-                    self._pins_down(total, parts)
-                ):
-                    self.hidden.add(self._next_to_hide(total, parts))
-                    changed = True
+        self._lines_of: dict[Key, list[tuple[Key, tuple[Key, ...]]]] = {}
+        for line in self.lines:
+            for key in (line[0], *line[1]):
+                self._lines_of.setdefault(key, []).append(line)
+        while True:
+            changed = True
+            while changed:
+                changed = False
+                for total, parts in self.lines:
+                    if (total in self.hidden or any(p in self.hidden for p in parts)) and (
+                        self._pins_down(total, parts)
+                    ):
+                        self.hidden.add(self._next_to_hide(total, parts))
+                        changed = True
+            pinned = self._pinned_by_all_sums()
+            if not pinned:
+                return
+            for key in pinned:
+                self.hidden.add(self._protect(key))
+
+    def _pinned_by_all_sums(self) -> list[Key]:
+        """Small counts that all the sums together (a linear system) fix to one value."""
+        from scipy.optimize import linprog  # scikit-learn's dependency; only needed here
+
+        hidden = sorted(self.hidden, key=repr)
+        index = {k: i for i, k in enumerate(hidden)}
+        rows: list[list[float]] = []
+        rhs: list[float] = []
+        for total, parts in self.lines:
+            terms = [(1, p) for p in parts] + [(-1, total)]
+            if not any(k in index for _, k in terms):
+                continue
+            row = [0.0] * len(hidden)
+            known = 0
+            for sign, key in terms:
+                if key in index:
+                    row[index[key]] += sign
+                else:
+                    known += sign * self.values[key]
+            rows.append(row)
+            rhs.append(-known)
+        bounds = [
+            (1, THRESHOLD - 1) if k in self.small else (THRESHOLD, None) for k in hidden
+        ]
+        pinned = []
+        for key in hidden:
+            if key not in self.small:
+                continue
+            ends = []
+            for direction in (1.0, -1.0):
+                goal = [0.0] * len(hidden)
+                goal[index[key]] = direction
+                result = linprog(goal, A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
+                ends.append(direction * result.fun)
+            low, high = math.ceil(ends[0] - 1e-6), math.floor(ends[1] + 1e-6)
+            if low >= high:
+                pinned.append(key)
+        return pinned
+
+    def _protect(self, key: Key) -> Key:
+        """One more count to hide so that `key` is no longer fixed: in a sum it is in, or
+        failing that in a sum linked to it through hidden counts (nearest first)."""
+        seen, queue = {key}, [key]
+        while queue:
+            current = queue.pop(0)
+            for total, parts in self._lines_of.get(current, []):
+                shown = [p for p in parts if p not in self.hidden and self.values[p] > 0]
+                if shown or total not in self.hidden:
+                    return self._next_to_hide(total, parts)
+                for linked in (total, *parts):
+                    if linked in self.hidden and linked not in seen:
+                        seen.add(linked)
+                        queue.append(linked)
+        raise AssertionError(f"cannot protect {key!r}")  # everything linked is hidden
 
     def _bounds(self, key: Key) -> tuple[int, int]:
         if key in self.small:
@@ -95,12 +166,11 @@ class Disclosure:
         """Whether total = sum(parts), with the shown numbers, fixes a hidden one to one value."""
         terms = [(1, p) for p in parts] + [(-1, total)]
         known = sum(sign * self.values[k] for sign, k in terms if k not in self.hidden)
-        unknown = [
-            (sign, *self._bounds(k)) for sign, k in terms if k in self.hidden
-        ]  # sum(sign * x) over these must equal -known
-        ranges = [
-            (min(sign * lo, sign * hi), max(sign * lo, sign * hi)) for sign, lo, hi in unknown
-        ]
+        ranges = []  # of sign * value for each hidden term; they must add up to -known
+        for sign, key in terms:
+            if key in self.hidden:
+                lo, hi = self._bounds(key)
+                ranges.append((min(sign * lo, sign * hi), max(sign * lo, sign * hi)))
         low_sum = sum(lo for lo, _ in ranges)
         high_sum = sum(hi for _, hi in ranges)
         for lo, hi in ranges:
@@ -113,10 +183,19 @@ class Disclosure:
     def _next_to_hide(self, total: Key, parts: tuple[Key, ...]) -> Key:
         shown = [p for p in parts if p not in self.hidden and self.values[p] > 0]
         if shown:
-            return min(shown, key=lambda p: (self.values[p], repr(p)))
+            # Prefer a count whose other sums already hide something (hidden counts then pair
+            # up, as in a rectangle), then the smallest: fewer numbers hidden in all.
+            return min(shown, key=lambda p: (-self._shared(p, total), self.values[p], repr(p)))
         if total not in self.hidden:
             return total
-        raise AssertionError(f"cannot protect {total!r}")  # all hidden yet pinned: a bug
+        return self._protect(parts[0] if parts else total)
+
+    def _shared(self, key: Key, total: Key) -> int:
+        return sum(
+            1
+            for line_total, parts in self._lines_of.get(key, [])
+            if line_total != total and any(k in self.hidden for k in (line_total, *parts))
+        )
 
     # -- reading --------------------------------------------------------------------------
 

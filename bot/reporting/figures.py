@@ -111,7 +111,12 @@ class Figures:
     # keys of the cubes ----------------------------------------------------------------------
     @staticmethod
     def q(week: str = ALL, kind: str = ALL, topic: str = ALL, language: str = ALL) -> Key:
-        return ("Q", week, kind, topic, language)
+        """Questions to the bot; `kind` "answered" is the sum of the menu topics."""
+        if kind == "answered":
+            return ("A", week, language)
+        if kind != ALL:
+            topic = {"not understood": NOT_UNDERSTOOD, "out of scope": OUT_OF_SCOPE}[kind]
+        return ("Q", week, topic, language)
 
     @staticmethod
     def h(week: str = ALL, language: str = ALL) -> Key:
@@ -161,7 +166,7 @@ def build(
     rows: Sequence[EventCount], waits: dict[str, list[float]], period: Period, contract: Contract
 ) -> Figures:
     weeks = period.weeks
-    questions: Counter[tuple[str, ...]] = Counter()
+    questions: Counter[tuple[str, ...]] = Counter()  # (week, topic, language)
     handoffs: Counter[tuple[str, ...]] = Counter()
     first_answers: Counter[tuple[str, ...]] = Counter()
     feedback: Counter[tuple[str, ...]] = Counter()
@@ -180,7 +185,7 @@ def build(
                 topic = OUT_OF_SCOPE
             else:
                 topic = topic_of(contract, row.intent)
-            questions[(week, KIND_LABELS[row.kind], topic, language)] += row.count
+            questions[(week, topic, language)] += row.count
             stays[(row.stay if row.stay in STAYS else NOT_GIVEN,)] += row.count
             places[(row.municipality or NOT_GIVEN,)] += row.count
         elif row.kind == EventKind.HANDOFF_OPENED.value:
@@ -190,12 +195,12 @@ def build(
         elif row.kind == EventKind.FEEDBACK.value and row.helped is not None:
             topic = topic_of(contract, row.intent)
             feedback[(topic, "helped" if row.helped else "did not help")] += row.count
-    if any(language == NOT_GIVEN for (_, _, _, language) in questions) or any(
+    if any(language == NOT_GIVEN for (_, _, language) in questions) or any(
         language == NOT_GIVEN for (_, language) in handoffs
     ):
         languages.append(NOT_GIVEN)
     menu = [t for t in contract.topics if t != "conversation"]
-    used = {topic for (_, _, topic, _) in questions}
+    used = {topic for (_, topic, _) in questions}
     topics = [t for t in menu if t in used] + [
         t for t in (OTHER, NOT_UNDERSTOOD, OUT_OF_SCOPE) if t in used
     ]
@@ -207,13 +212,35 @@ def build(
     ) + ([NOT_GIVEN] if (NOT_GIVEN,) in places else [])
 
     d = Disclosure()
-    kinds = list(KIND_LABELS.values())
-    d.cube("Q", [weeks, kinds, topics, languages], questions)
+    d.cube("Q", [weeks, topics, languages], questions)
+    answered_topics = [t for t in topics if t not in (NOT_UNDERSTOOD, OUT_OF_SCOPE)]
     for week in [*weeks, ALL]:
         for language in [*languages, ALL]:
-            for kind, topic in (("not understood", NOT_UNDERSTOOD), ("out of scope", OUT_OF_SCOPE)):
-                if topic in topics:
-                    d.same(Figures.q(week, kind, ALL, language), Figures.q(week, ALL, topic, language))
+            d.sum_of(
+                Figures.q(week, "answered", language=language),
+                [Figures.q(week, topic=t, language=language) for t in answered_topics],
+            )
+            unanswered = [
+                Figures.q(week, topic=t, language=language)
+                for t in (NOT_UNDERSTOOD, OUT_OF_SCOPE)
+                if t in topics
+            ]
+            d.lines.append(
+                (
+                    Figures.q(week, language=language),
+                    (Figures.q(week, "answered", language=language), *unanswered),
+                )
+            )
+        d.lines.append(
+            (Figures.q(week, "answered"), tuple(Figures.q(week, "answered", language=lang) for lang in languages))
+        )
+    for language in [*languages, ALL]:
+        d.lines.append(
+            (
+                Figures.q(ALL, "answered", language=language),
+                tuple(Figures.q(w, "answered", language=language) for w in weeks),
+            )
+        )
     d.cube("H", [weeks, languages], handoffs)
     d.cube("W", [languages], first_answers)
     d.cube("F", [feedback_topics, ["helped", "did not help"]], feedback)
