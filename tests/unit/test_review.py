@@ -50,10 +50,11 @@ async def test_questions_are_masked_before_they_are_stored(db: Database) -> None
 async def test_it_can_join_the_callers_transaction(db: Database) -> None:
     collector = QuestionCollector(db, enabled=True, today=lambda: DAY)
     async with db.session() as session:
-        async with session.begin():
-            await collector.handoff_question("pl", None, "pytanie", session=session)
-            await session.rollback()
-    assert await collector.items() == []
+        await collector.handoff_question("pl", None, "cofnięte", session=session)
+        await session.rollback()  # the caller's work failed: nothing of it is kept
+        await collector.handoff_question("pl", None, "zapisane", session=session)
+        await session.commit()
+    assert [i.text for i in await collector.items()] == ["zapisane"]
 
 
 async def test_export_is_yaml_staff_can_read(db: Database) -> None:
