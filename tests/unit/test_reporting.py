@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.contract import Contract
 from bot.reporting.report import CUBE_CSV, load_figures, write_report
 from bot.storage.db import Database
+from tests.conftest import INTENTS
 from tests.reporting_cases import WEEK_A, check_known_counts, seed, seeded_figures
 
 
@@ -55,3 +58,21 @@ async def test_empty_database_gives_an_empty_but_valid_report(
     written = write_report(await load_figures(db, contract), tmp_path / "empty")
     html = written.html.read_text(encoding="utf-8")
     assert "Not enough data for a chart." in html
+
+
+def test_report_command_writes_the_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+
+    async def seeded() -> None:
+        database = Database(url)
+        await database.migrate()
+        await seed(database)
+        await database.dispose()
+
+    asyncio.run(seeded())
+    monkeypatch.setenv("MIP_DATABASE_URL", url)
+    monkeypatch.setenv("MIP_INTENTS_DIR", str(INTENTS))
+    out = tmp_path / "cli-report"
+    assert main(["report", "--since", "2026-11-09", "--out", str(out)]) == 0
+    assert (out / "report.html").is_file() and (out / "overview.csv").is_file()
+    assert "2026-W45" not in (out / "overview.csv").read_text(encoding="utf-8")
