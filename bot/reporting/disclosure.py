@@ -37,6 +37,7 @@ class Disclosure:
     lines: list[tuple[Key, tuple[Key, ...]]] = field(default_factory=list)
     small: set[Key] = field(default_factory=set)
     hidden: set[Key] = field(default_factory=set)
+    _lines_of: dict[Key, list[tuple[Key, tuple[Key, ...]]]] = field(default_factory=dict)
 
     def cube(
         self,
@@ -80,7 +81,7 @@ class Disclosure:
     def solve(self) -> None:
         self.small = {k for k, v in self.values.items() if 0 < v < THRESHOLD}
         self.hidden = set(self.small)
-        self._lines_of: dict[Key, list[tuple[Key, tuple[Key, ...]]]] = {}
+        self._lines_of = {}
         for line in self.lines:
             for key in (line[0], *line[1]):
                 self._lines_of.setdefault(key, []).append(line)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from babel import Locale
 
 from bot.reporting.charts import bars
-from bot.reporting.disclosure import ALL, percent
+from bot.reporting.disclosure import ALL, HIDDEN, percent
 from bot.reporting.figures import NOT_GIVEN, NOT_UNDERSTOOD, OUT_OF_SCOPE, STAY_LABELS, Figures
 
 TOTAL = "Total"
@@ -206,8 +206,8 @@ def _per_language(f: Figures) -> Section:
     chart = bars(
         [language_label(lang) for lang in f.languages],
         {
-            "median": [None if m == "x" else float(m) for m, _ in waits],
-            "90th percentile": [None if p == "x" else float(p) for _, p in waits],
+            "median": [None if m == HIDDEN else float(m) for m, _ in waits],
+            "90th percentile": [None if p == HIDDEN else float(p) for _, p in waits],
         },
         title="Waiting time for a person's first answer, per language",
         unit="minutes",
