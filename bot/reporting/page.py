@@ -22,7 +22,7 @@ table { border-collapse: collapse; margin: .8rem 0; font-size: .92rem; }
 th, td { border-bottom: 1px solid #ddd; padding: .3rem .7rem; text-align: right; white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
 thead th { background: #f0f0f0; vertical-align: bottom; white-space: normal; }
-tbody tr:last-child td { font-weight: 600; border-top: 2px solid #999; }
+tbody tr:last-child td, tbody tr:last-child th { font-weight: 600; border-top: 2px solid #999; }
 td.hidden { color: #777; }
 img { max-width: 100%; height: auto; display: block; margin: .8rem 0; }
 nav ol { columns: 2; }
