@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 lang ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help chat test test-unit test-integration test-e2e lint train engine eval content-check i18n clean
+.PHONY: help chat test test-unit test-integration test-e2e lint train engine eval content-check i18n browser report clean
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -20,7 +20,7 @@ $(BIN)/mip: pyproject.toml
 chat: $(BIN)/mip  ## chat with the bot in this terminal (make chat lang=pl); installs and trains on first use
 	$(BIN)/mip chat $(if $(lang),--lang $(lang))
 
-test: $(BIN)/mip  ## the whole suite: lint, content check, unit, integration (real engine, PostgreSQL), e2e
+test: $(BIN)/mip browser  ## the whole suite: lint, content check, unit, integration (real engine, PostgreSQL), e2e
 	$(BIN)/ruff check bot tests
 	$(BIN)/mypy
 	$(BIN)/mip content check
@@ -34,7 +34,7 @@ test-integration: $(BIN)/mip  ## real engine and PostgreSQL
 	$(BIN)/mip train
 	$(BIN)/python -m pytest -m integration
 
-test-e2e: $(BIN)/mip  ## the terminal chat as a subprocess
+test-e2e: $(BIN)/mip browser  ## the terminal chat as a subprocess, the report in headless chromium
 	$(BIN)/mip train
 	$(BIN)/python -m pytest -m e2e
 
@@ -57,6 +57,15 @@ content-check: $(BIN)/mip  ## validate content/ (file:line for each problem)
 i18n: $(BIN)/mip  ## refresh the gettext catalogs after changing UI strings in bot/
 	$(BIN)/pybabel extract -F babel.cfg -k gettext --no-location --omit-header --sort-output -o bot/locale/messages.pot .
 	$(BIN)/pybabel update -i bot/locale/messages.pot -d bot/locale --omit-header --no-fuzzy-matching --ignore-obsolete
+
+browser:  ## Debian's chromium, for the report's browser test (installed with apt-get if missing)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if ! command -v apt-get >/dev/null 2>&1; then echo "no apt-get: install chromium yourself (the browser test is skipped)"; exit 0; fi; \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium; }
+
+report: $(BIN)/mip  ## anonymous report for the municipality in reports/ (HTML + CSV)
+	$(BIN)/mip report --out reports
 
 clean:  ## remove both environments, the model and the local database
 	rm -rf $(VENV) .mip intents/models data

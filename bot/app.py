@@ -23,6 +23,7 @@ from bot.handoff.queue import HandoffQueue
 from bot.handoff.worker import run_timers
 from bot.language_id import LanguageIdentifier
 from bot.languages import SUPPORTED
+from bot.reporting import Analytics, QuestionCollector, ReportingInsight
 from bot.storage.conversations import SqlConversationStates
 from bot.storage.db import Database
 
@@ -40,6 +41,8 @@ class App:
     conversation: Conversation
     queue: HandoffQueue
     outbox: SqlOutbox
+    analytics: Analytics
+    questions: QuestionCollector
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
@@ -80,8 +83,14 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
     await db.migrate()
     async with engine_url(settings) as url:
         engine = EngineClient(url, timeout=settings.engine_timeout)
+        analytics = Analytics(db)
+        questions = QuestionCollector(db, enabled=settings.collect_questions)
         queue = HandoffQueue(
-            db, Schedule.load(settings.content_dir / "handoff.yml"), answer_titles(content)
+            db,
+            Schedule.load(settings.content_dir / "handoff.yml"),
+            answer_titles(content),
+            analytics=analytics,
+            questions=questions,
         )
         conversation = Conversation(
             contract,
@@ -91,9 +100,20 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
             SqlConversationStates(db),
             handoff=queue,
             log_text=settings.log_message_text,
+            insight=ReportingInsight(analytics, questions),
         )
         app = App(
-            settings, contract, content, languages, engine, db, conversation, queue, SqlOutbox(db)
+            settings,
+            contract,
+            content,
+            languages,
+            engine,
+            db,
+            conversation,
+            queue,
+            SqlOutbox(db),
+            analytics,
+            questions,
         )
         try:
             yield app

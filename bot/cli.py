@@ -1,4 +1,4 @@
-"""`mip` command line: chat, classify, train, engine, content check, db upgrade."""
+"""`mip` command line: chat, classify, train, engine, content check, db upgrade, report, review."""
 
 from __future__ import annotations
 
@@ -50,6 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_remove = kp_sub.add_parser("remove", help="remove a key person (their tickets go back)")
     p_remove.add_argument("id", type=int)
     sub.add_parser("purge", help="delete data older than MIP_RETENTION_DAYS now")
+    from bot.reporting.commands import add_parsers as add_reporting_parsers
+
+    add_reporting_parsers(sub)
     args = parser.parse_args(argv)
 
     try:
@@ -93,6 +96,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return _content_check(settings)
     if args.command == "db":
         return _run_async(_db_upgrade(settings))
+    if args.command in ("report", "review"):
+        from bot.reporting import commands
+
+        runner = commands.report if args.command == "report" else commands.review
+        return _run_async(runner(settings, args))
     return 2
 
 

@@ -47,6 +47,7 @@ class Settings:
     log_message_text: bool = False
     retention_days: int = 90
     telegram_bot_username: str | None = None
+    collect_questions: bool = False  # keep masked unanswered questions for staff review
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -71,7 +72,7 @@ class Settings:
         retention = get("RETENTION_DAYS") or "90"
         if not retention.isdigit() or int(retention) < 1:
             raise ConfigError(
-                f"MIP_RETENTION_DAYS must be a whole number of days, not {retention!r}"
+                f"MIP_RETENTION_DAYS must be a whole number of days (1 or more), not {retention!r}"
             )
         defaults = cls()
         return cls(
@@ -88,4 +89,5 @@ class Settings:
             log_message_text=get("LOG_MESSAGE_TEXT") == "1",
             retention_days=int(retention),
             telegram_bot_username=(get("TELEGRAM_BOT_USERNAME") or "").lstrip("@") or None,
+            collect_questions=get("COLLECT_QUESTIONS") == "1",
         )

@@ -11,6 +11,7 @@ from bot.config import ConfigError, Settings
 from bot.handoff.hours import Schedule
 from bot.handoff.queue import HandoffQueue
 from bot.languages import SUPPORTED
+from bot.reporting.review import QuestionCollector
 from bot.storage.db import Database
 
 
@@ -57,9 +58,11 @@ async def purge(settings: Settings) -> int:
     queue = HandoffQueue(db, Schedule.load(settings.content_dir / "handoff.yml"), _no_titles)
     try:
         result = await queue.purge(dt.timedelta(days=settings.retention_days))
+        reviewed = await QuestionCollector(db, enabled=True).purge(settings.retention_days)
         print(
             f"purged {result.tickets} tickets, {result.conversations} conversations, "
-            f"{result.invites} invites older than {settings.retention_days} days"
+            f"{result.invites} invites, {reviewed} review items older than "
+            f"{settings.retention_days} days"
         )
         return 0
     finally:

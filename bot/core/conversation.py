@@ -15,6 +15,7 @@ from bot.contract import FALLBACK, Contract, Kind
 from bot.core import callbacks
 from bot.core.events import Button, EventKind, Reply, UserEvent
 from bot.core.handoff_flow import MigrantHandoff, remember
+from bot.core.insight import ConversationInsight, NoInsight
 from bot.core.keyperson_desk import KeyPersonDesk
 from bot.core.state import ConversationState, ConversationStates
 from bot.engine.client import EngineError, ParseResult
@@ -65,6 +66,7 @@ class Conversation:
         *,
         handoff: HandoffQueue | None = None,
         log_text: bool = False,
+        insight: ConversationInsight | None = None,
     ) -> None:
         self.contract = contract
         self.content = content
@@ -76,6 +78,7 @@ class Conversation:
         self.handoff = MigrantHandoff(handoff) if handoff else None
         self.desk = KeyPersonDesk(handoff) if handoff else None
         self.log_text = log_text
+        self.insight: ConversationInsight = insight or NoInsight()
 
     async def handle(self, event: UserEvent) -> list[Reply]:
         self.content.refresh()
@@ -205,6 +208,7 @@ class Conversation:
                 )
             ]
         if pressed.action == "fb":
+            await self.insight.feedback(language, pressed.value, pressed.helped)
             if pressed.helped:
                 return [Reply(t.gettext("Thank you! I am glad it helped."), language=language)]
             return [await self._person(language, state, Reason.NOT_HELPED, topic=pressed.value)]
@@ -221,6 +225,7 @@ class Conversation:
                 )
             ]
         self._answered(state, pressed.value)
+        await self.insight.answered(language, pressed.value, **_profile(state))
         return [self._answer(language, pressed.value)]
 
     async def _choose_language(self, language: str, state: ConversationState) -> list[Reply]:
@@ -322,6 +327,8 @@ class Conversation:
         intent = parsed.intent
         if intent == FALLBACK or intent not in self.contract.intents:
             state.misunderstood += 1
+            guess = next((s.name for s in parsed.ranking if self.contract.is_answer(s.name)), None)
+            await self.insight.misunderstood(language, text, guess=guess, **_profile(state))
             if state.misunderstood >= 2 and self.handoff is not None:
                 return [await self._person(language, state, Reason.NOT_UNDERSTOOD)]
             return [self._did_you_mean(language, parsed, state)]
@@ -329,6 +336,7 @@ class Conversation:
         kind = self.contract.intents[intent].kind
         if kind is Kind.ANSWER:
             self._answered(state, intent)
+            await self.insight.answered(language, intent, **_profile(state))
             return [self._answer(language, intent)]
         if intent == "change_language":
             return [self._language_picker(language)]
@@ -337,6 +345,7 @@ class Conversation:
         if intent in ("greet", "bot_help"):
             return [self._text_with_menu(language, intent)]
         if intent == "out_of_scope":
+            await self.insight.out_of_scope(language, text, **_profile(state))
             return [self._content_reply(language, intent, self._topic_rows(t))]
         return [self._content_reply(language, intent, self._footer(t))]
 
@@ -476,3 +485,11 @@ class Conversation:
     def _title(self, language: str, intent: str) -> str:
         answer = self.content.get(language, intent)
         return answer.title if answer else intent.replace("_", " ")
+
+
+def _profile(state: ConversationState) -> dict[str, str | None]:
+    """Municipality and stay length for the report, once the state knows them (issue 3)."""
+    return {
+        "municipality": getattr(state, "municipality", None),
+        "stay": getattr(state, "stay", None),
+    }

@@ -61,6 +61,25 @@ class KeyPersonDesk:
                 ),
                 *await self._held_hint(kp, t),
             ]
+        if name == "suggest":
+            ticket = await self.queue.suggest(kp)
+            if ticket is None:
+                return [
+                    self._say(
+                        t,
+                        t.gettext(
+                            "Nothing to suggest: write your answer in an active question first (and staff must have switched on collecting questions)."
+                        ),
+                    )
+                ]
+            return [
+                self._say(
+                    t,
+                    t.gettext(
+                        "Thank you: your last answer in {code} is offered to staff as new content (personal details masked)."
+                    ).format(code=ticket.label),
+                )
+            ]
         if name == "away":
             await self.queue.set_available(kp, False)
             return [
@@ -159,7 +178,7 @@ class KeyPersonDesk:
         return self._say(
             t,
             t.gettext(
-                "You are a key person for: {languages}.\n/queue – open questions\n/ticket CODE – write to another question you hold\n/release – give the question back to the queue\n/done – close the question\n/away and /back – pause or resume announcements\n/language – the language of these messages"
+                "You are a key person for: {languages}.\n/queue – open questions\n/ticket CODE – write to another question you hold\n/release – give the question back to the queue\n/done – close the question\n/suggest – offer your last answer as new content\n/away and /back – pause or resume announcements\n/language – the language of these messages"
             ).format(languages=languages),
         )
 

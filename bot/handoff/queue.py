@@ -35,6 +35,8 @@ from bot.handoff.model import (
 )
 from bot.handoff.notices import Titles
 from bot.handoff.outbox import enqueue
+from bot.reporting.recorder import Analytics
+from bot.reporting.review import QuestionCollector
 from bot.storage.db import Database
 from bot.storage.tables import (
     ConversationRow,
@@ -83,11 +85,17 @@ class HandoffQueue:
         titles: Titles,
         *,
         clock: Clock | None = None,
+        analytics: Analytics | None = None,
+        questions: QuestionCollector | None = None,
     ) -> None:
         self.db = db
         self.schedule = schedule
         self.titles = titles
         self.clock = clock or SystemClock()
+        # Anonymous counts for the report and, when collection is on, masked questions;
+        # recorded in the same transaction as the ticket change.
+        self.analytics = analytics
+        self.questions = questions
 
     # -- key persons ----------------------------------------------------------------------
 
@@ -228,6 +236,19 @@ class HandoffQueue:
                     await session.flush()
                     ticket = await self._ticket(session, row)
                     await self._announce(session, ticket, widened=False)
+                    if self.analytics:
+                        await self.analytics.handoff_opened(
+                            ticket.language,
+                            ticket.topic,
+                            ticket.municipality,
+                            ticket.stay,
+                            session=session,
+                        )
+                    if self.questions:
+                        for question in opening.questions:
+                            await self.questions.handoff_question(
+                                ticket.language, ticket.topic, question, session=session
+                            )
                     log.info(
                         "ticket %s opened (%s, %s)", ticket.label, ticket.language, ticket.reason
                     )
@@ -281,6 +302,10 @@ class HandoffQueue:
             if row is None:
                 return None
             row.helped = helped
+            if self.analytics:
+                await self.analytics.feedback(
+                    row.language, row.topic or "info_point", helped, session=session
+                )
             return await self._ticket(session, row, with_messages=False)
 
     # -- the key person's side ------------------------------------------------------------
@@ -365,9 +390,31 @@ class HandoffQueue:
             self._add_message(session, row.id, "keyperson", text, now)
             if row.first_answer_at is None:
                 row.first_answer_at = now
+                if self.analytics:
+                    waited = (now - row.created_at).total_seconds() / 60
+                    await self.analytics.first_answer(
+                        row.language, row.topic, waited, session=session
+                    )
             ticket = await self._ticket(session, row, with_messages=False)
             enqueue(session, row.user_key, notices.relay_to_user(ticket, kp, text), now)
             return ticket
+
+    async def suggest(self, kp: KeyPerson) -> Ticket | None:
+        """Offer the key person's last answer on their active ticket as content."""
+        async with self.db.session() as session, session.begin():
+            row = await self._active_for(session, kp)
+            if row is None:
+                return None
+            last = await session.scalar(
+                select(TicketMessageRow.text)
+                .where(TicketMessageRow.ticket_id == row.id, TicketMessageRow.author == "keyperson")
+                .order_by(TicketMessageRow.id.desc())
+                .limit(1)
+            )
+            if last is None or self.questions is None:
+                return None
+            await self.questions.suggested_answer(row.language, row.topic, last, session=session)
+            return await self._ticket(session, row, with_messages=False)
 
     async def release(self, kp: KeyPerson) -> Ticket | None:
         async with self.db.session() as session, session.begin():
@@ -385,6 +432,8 @@ class HandoffQueue:
                 return None
             row.status, row.closed_at = Status.CLOSED, now
             await self._next_active(session, kp)
+            if self.analytics:
+                await self.analytics.handoff_closed(row.language, row.topic, session=session)
             ticket = await self._ticket(session, row, with_messages=False)
             enqueue(session, row.user_key, notices.user_closed(ticket), now)
             log.info("ticket %s closed", ticket.label)

@@ -36,6 +36,8 @@ async def run_timers(
                 )
             if time.monotonic() - last_purge >= purge_every:
                 purged = await queue.purge(retention)
+                if queue.questions is not None:
+                    await queue.questions.purge(retention.days)
                 last_purge = time.monotonic()
                 log.info(
                     "retention purge: %d tickets, %d conversations, %d invites",

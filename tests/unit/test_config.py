@@ -32,3 +32,16 @@ def test_values_come_from_mip_variables_and_secrets_do_not_print() -> None:
 def test_bad_values_fail_naming_the_variable(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):
         Settings.from_env({name: value})
+
+
+def test_question_collection_is_off_by_default_and_retention_is_90_days() -> None:
+    settings = Settings.from_env({})
+    assert settings.collect_questions is False and settings.retention_days == 90
+    on = Settings.from_env({"MIP_COLLECT_QUESTIONS": "1", "MIP_RETENTION_DAYS": "30"})
+    assert on.collect_questions is True and on.retention_days == 30
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "soon"])
+def test_retention_must_be_a_positive_number_of_days(value: str) -> None:
+    with pytest.raises(ConfigError, match="MIP_RETENTION_DAYS"):
+        Settings.from_env({"MIP_RETENTION_DAYS": value})

@@ -1,0 +1,60 @@
+"""What the conversation core tells the reporting side (anonymous counts, unanswered questions).
+
+The core calls these after deciding a reply; the default does nothing. The implementation
+(bot.reporting.insight) decides what is kept: counts without any person in them, and the
+masked text of unanswered questions only when MIP_COLLECT_QUESTIONS=1.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class ConversationInsight(Protocol):
+    async def answered(
+        self, language: str, intent: str, *, municipality: str | None, stay: str | None
+    ) -> None: ...
+
+    async def misunderstood(
+        self,
+        language: str,
+        text: str,
+        *,
+        guess: str | None,
+        municipality: str | None,
+        stay: str | None,
+    ) -> None: ...
+
+    async def out_of_scope(
+        self, language: str, text: str, *, municipality: str | None, stay: str | None
+    ) -> None: ...
+
+    async def feedback(self, language: str, intent: str, helped: bool) -> None: ...
+
+
+class NoInsight:
+    """Records nothing (tests, and transports that do not report)."""
+
+    async def answered(
+        self, language: str, intent: str, *, municipality: str | None, stay: str | None
+    ) -> None:
+        return None
+
+    async def misunderstood(
+        self,
+        language: str,
+        text: str,
+        *,
+        guess: str | None,
+        municipality: str | None,
+        stay: str | None,
+    ) -> None:
+        return None
+
+    async def out_of_scope(
+        self, language: str, text: str, *, municipality: str | None, stay: str | None
+    ) -> None:
+        return None
+
+    async def feedback(self, language: str, intent: str, helped: bool) -> None:
+        return None

@@ -1,0 +1,78 @@
+"""The report on a seeded SQLite database: known counts, small counts hidden, files written."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.contract import Contract
+from bot.reporting.report import CUBE_CSV, load_figures, write_report
+from bot.storage.db import Database
+from tests.conftest import INTENTS
+from tests.reporting_cases import WEEK_A, check_known_counts, seed, seeded_figures
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'mip.db'}")
+    await database.migrate()
+    yield database
+    await database.dispose()
+
+
+async def test_report_shows_known_counts_and_hides_small_ones(
+    db: Database, contract: Contract
+) -> None:
+    check_known_counts(await seeded_figures(db, contract))
+
+
+async def test_report_files_html_and_csv(db: Database, contract: Contract, tmp_path: Path) -> None:
+    written = write_report(await seeded_figures(db, contract), tmp_path / "out")
+    names = sorted(p.name for p in written.csv)
+    assert CUBE_CSV in names and "overview.csv" in names and "municipalities.csv" in names
+    with (tmp_path / "out" / "overview.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][0] == "Week" and rows[1][:3] == ["2026-W45", "44", "38"]
+    html = written.html.read_text(encoding="utf-8")
+    assert html.count('<img src="data:image/png;base64,') >= 6
+    assert "&lt;5" in html and "No person can be recognised" in html
+    for secret in ("user", "tg:", "chat_id"):
+        assert secret not in html
+
+
+async def test_period_limits_the_report(db: Database, contract: Contract) -> None:
+    await seed(db)
+    figures = await load_figures(db, contract, since=WEEK_A, until=WEEK_A)
+    assert figures.weeks == ["2026-W45"]
+    assert figures.d.text(figures.q()) == "44"
+
+
+async def test_empty_database_gives_an_empty_but_valid_report(
+    db: Database, contract: Contract, tmp_path: Path
+) -> None:
+    written = write_report(await load_figures(db, contract), tmp_path / "empty")
+    html = written.html.read_text(encoding="utf-8")
+    assert "Not enough data for a chart." in html
+
+
+def test_report_command_writes_the_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+
+    async def seeded() -> None:
+        database = Database(url)
+        await database.migrate()
+        await seed(database)
+        await database.dispose()
+
+    asyncio.run(seeded())
+    monkeypatch.setenv("MIP_DATABASE_URL", url)
+    monkeypatch.setenv("MIP_INTENTS_DIR", str(INTENTS))
+    out = tmp_path / "cli-report"
+    assert main(["report", "--since", "2026-11-09", "--out", str(out)]) == 0
+    assert (out / "report.html").is_file() and (out / "overview.csv").is_file()
+    assert "2026-W45" not in (out / "overview.csv").read_text(encoding="utf-8")
