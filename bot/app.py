@@ -7,9 +7,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.content.store import ContentStore
 from bot.contract import Contract
+from bot.core.announcements import Announcer
 from bot.core.conversation import Conversation
 from bot.engine.client import EngineClient
 from bot.engine.process import LocalEngine
@@ -17,6 +18,7 @@ from bot.language_id import LanguageIdentifier
 from bot.languages import SUPPORTED
 from bot.storage.conversations import SqlConversationStates
 from bot.storage.db import Database
+from bot.storage.subscriptions import SqlSubscriptions
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,7 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
             languages,
             SqlConversationStates(db),
             log_text=settings.log_message_text,
+            subscriptions=SqlSubscriptions(db),
         )
         try:
             yield App(settings, contract, content, languages, engine, db, conversation)
@@ -79,3 +82,14 @@ def setup_logging(settings: Settings) -> None:
     # Bot API URLs contain the token; request lines stay out of the logs.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def announcer(db: Database) -> Announcer:
+    """Where `mip events announce` puts announcements.
+
+    The outbox table (handoff issue) is the real destination; until it is merged, this
+    refuses, so that no event is marked announced without being queued.
+    """
+    raise ConfigError(
+        "announcements need the outbox, which this build does not have yet; use --dry-run"
+    )

@@ -52,13 +52,13 @@ def answer_problems(
             )
         )
     for stay, place in combinations(answer.variants, data.municipalities.ids):
-        text = compose(
-            answer, data, stay=stay, municipality=place, today=today, title=lambda i: i
-        )
+        text = compose(answer, data, stay=stay, municipality=place, today=today, title=lambda i: i)
         length = len(render_telegram_html(text))
         if length > MESSAGE_MAX:
             who = " and ".join(
-                x for x in (f"stay {stay}" if stay else "", f"municipality {place}" if place else "") if x
+                x
+                for x in (f"stay {stay}" if stay else "", f"municipality {place}" if place else "")
+                if x
             )
             problems.append(
                 Problem(

@@ -42,7 +42,9 @@ class CrisisGroup:
     unless_after: frozenset[str] = frozenset()
 
 
-def load_crisis(path: Path, answers: tuple[str, ...]) -> tuple[tuple[CrisisGroup, ...] | None, list[Problem]]:
+def load_crisis(
+    path: Path, answers: tuple[str, ...]
+) -> tuple[tuple[CrisisGroup, ...] | None, list[Problem]]:
     r = Reader(path)
     root = r.root()
     if root is None:
@@ -65,7 +67,10 @@ def load_crisis(path: Path, answers: tuple[str, ...]) -> tuple[tuple[CrisisGroup
                 folded = fold_phrase(text)
                 letters = sum(len(w.rstrip("*")) for w in folded)
                 if letters < MIN_LETTERS:
-                    r.problem(item, f"phrase {text!r} is too short to match safely; write at least {MIN_LETTERS} letters")
+                    r.problem(
+                        item,
+                        f"phrase {text!r} is too short to match safely; write at least {MIN_LETTERS} letters",
+                    )
                     continue
                 phrases.append(Phrase(folded, language, text))
             if language in fields and not items:
@@ -84,7 +89,9 @@ def load_crisis(path: Path, answers: tuple[str, ...]) -> tuple[tuple[CrisisGroup
         if answer:
             groups.append(CrisisGroup(name, answer, tuple(phrases), cancel))
     if not isinstance(root, yaml.MappingNode):
-        r.problem(root, "the file must be groups: 'name:' lines with 'answer:' and phrases per language")
+        r.problem(
+            root, "the file must be groups: 'name:' lines with 'answer:' and phrases per language"
+        )
     if r.problems:
         return None, r.problems
     return tuple(groups), []

@@ -94,7 +94,16 @@ def load_events(
                 r.problem(f["languages"], "languages must list at least one of pl, bg, ro, nl")
         if eid and day and start and municipality and values.get("place") and topic and languages:
             events.append(
-                Event(eid, day, start, end, municipality, values["place"] or "", tuple(languages), topic)
+                Event(
+                    eid,
+                    day,
+                    start,
+                    end,
+                    municipality,
+                    values["place"] or "",
+                    tuple(languages),
+                    topic,
+                )
             )
     if r.problems:
         return None, r.problems

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import yaml
 
 from bot.content.render import render_telegram_html
-from bot.content.variants import Body, combinations, parse_body
+from bot.content.variants import NO_VARIANTS, Body, combinations, parse_body
 from bot.contract import TEXT_INTENTS, Contract
 
 TITLE_MAX = 40
@@ -33,7 +33,7 @@ class Answer:
     sources: tuple[str, ...]
     body: str  # the Markdown as written, sections included
     path: Path
-    variants: Body = Body((), frozenset())
+    variants: Body = NO_VARIANTS
     yearly: int | None = None  # the year the numbers in it are valid for
     body_line: int = 1  # the file's line where the body starts
 

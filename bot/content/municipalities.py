@@ -118,14 +118,10 @@ def load_municipalities(path: Path) -> tuple[Municipalities | None, list[Problem
                     f"rni_desk {rni!r} is not one of the 19 RNI desks: {', '.join(RNI_DESKS)}",
                 )
         desks = tuple(
-            d
-            for n in r.sequence(fields.get("desks"), "desks")
-            if (d := _desk(r, n)) is not None
+            d for n in r.sequence(fields.get("desks"), "desks") if (d := _desk(r, n)) is not None
         )
         mobile = tuple(
-            v
-            for n in r.sequence(fields.get("mobile"), "mobile")
-            if (v := _visit(r, n)) is not None
+            v for n in r.sequence(fields.get("mobile"), "mobile") if (v := _visit(r, n)) is not None
         )
         if name:
             found[mid] = Municipality(mid, name, rni, desks, mobile)
@@ -139,12 +135,21 @@ def _desk(r: Reader, node: yaml.Node) -> Desk | None:
     name = r.text(fields.get("name"), "the desk's name") if "name" in fields else None
     address = r.text(fields["address"], "address") if "address" in fields else None
     phone = email = url = None
-    if "phone" in fields and (phone := r.text(fields["phone"], "phone")):
-        if not _PHONE.match(phone):
-            r.problem(fields["phone"], f"phone {phone!r}: write digits, e.g. '076 529 44 44' or '+31 76 529 44 44'")
-    if "email" in fields and (email := r.text(fields["email"], "email")):
-        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", email):
-            r.problem(fields["email"], f"email {email!r} is not an e-mail address")
+    if (
+        "phone" in fields
+        and (phone := r.text(fields["phone"], "phone"))
+        and not _PHONE.match(phone)
+    ):
+        r.problem(
+            fields["phone"],
+            f"phone {phone!r}: write digits, e.g. '076 529 44 44' or '+31 76 529 44 44'",
+        )
+    if (
+        "email" in fields
+        and (email := r.text(fields["email"], "email"))
+        and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", email)
+    ):
+        r.problem(fields["email"], f"email {email!r} is not an e-mail address")
     if "url" in fields and (url := r.text(fields["url"], "url")):
         parsed = urlparse(url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in url:
@@ -167,7 +172,7 @@ def _desk(r: Reader, node: yaml.Node) -> Desk | None:
             periods.append(period)
         hours[WEEKDAYS.index(day)] = tuple(periods)
     if "hours" in fields and not isinstance(fields["hours"], yaml.MappingNode):
-        r.problem(fields["hours"], "hours must be weekdays with times, e.g. {mon: \"09:00-17:00\"}")
+        r.problem(fields["hours"], 'hours must be weekdays with times, e.g. {mon: "09:00-17:00"}')
     if name is None:
         return None
     return Desk(name, address, MappingProxyType(hours), phone, email, url)

@@ -78,14 +78,16 @@ class Body:
         for part in self.parts:
             if isinstance(part, str):
                 chosen.append(part)
-            elif part.dimension == STAY and stay in part.values:
-                chosen.append(part.text)
-            elif part.dimension == MUNICIPALITY and (
-                (own and municipality in part.values) or (not own and OTHER in part.values)
+            elif (part.dimension == STAY and stay in part.values) or (
+                part.dimension == MUNICIPALITY
+                and ((own and municipality in part.values) or (not own and OTHER in part.values))
             ):
                 chosen.append(part.text)
         text = "\n\n".join(p.strip() for p in chosen if p.strip())
         return _PLACEHOLDER.sub(lambda m: fill(m.group(1)), text)
+
+
+NO_VARIANTS = Body((), frozenset())
 
 
 def parse_body(lines: Sequence[str], first_line: int) -> tuple[Body, list[tuple[int, str]]]:
@@ -118,23 +120,26 @@ def parse_body(lines: Sequence[str], first_line: int) -> tuple[Body, list[tuple[
         if buffer:
             parts.append("\n".join(buffer).strip())
             buffer = []
-        dimension, values = header[0], header[1:]
+        dimension, given = header[0], header[1:]
         if dimension not in (STAY, MUNICIPALITY):
             problems.append(
-                (number, f"unknown section '{dimension}': write '::: stay ...' or '::: municipality ...'")
+                (
+                    number,
+                    f"unknown section '{dimension}': write '::: stay ...' or '::: municipality ...'",
+                )
             )
-        elif not values:
+        elif not given:
             problems.append(
                 (
                     number,
                     f"section '{dimension}' needs values, e.g. '::: stay short' or '::: municipality breda'",
                 )
             )
-        elif dimension == STAY and (wrong := [v for v in values if v not in STAY_VALUES]):
+        elif dimension == STAY and (wrong := [v for v in given if v not in STAY_VALUES]):
             problems.append(
                 (number, f"unknown stay value(s) {', '.join(wrong)}: use short, mid or long")
             )
-        opened = (number, dimension, frozenset(values))
+        opened = (number, dimension, frozenset(given))
     if opened is not None:
         problems.append(
             (opened[0], "section is not closed: put a line with only ':::' after its text")

@@ -69,17 +69,15 @@ class Reader:
             if key not in fields:
                 self.problem(node, f"{what} misses '{key}'")
         allowed = required + optional
-        for key, value in node.value:
+        for key, _value in node.value:
             name = str(getattr(key, "value", ""))
             if name not in allowed:
-                self.problem(
-                    key, f"unknown key {name!r} in {what}; allowed: {', '.join(allowed)}"
-                )
-        _ = fields
+                self.problem(key, f"unknown key {name!r} in {what}; allowed: {', '.join(allowed)}")
         return {k: v for k, v in fields.items() if k in allowed}
 
     def sequence(self, node: yaml.Node | None, what: str) -> list[yaml.Node]:
-        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
+        """The items of a list; an absent or empty value is an empty list."""
+        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
             return []
         if not isinstance(node, yaml.SequenceNode):
             self.problem(node, f"{what} must be a list (lines starting with '- ')")

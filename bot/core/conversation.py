@@ -7,13 +7,18 @@ returns replies. It never sends anything itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Protocol
 
 from bot.content.store import ContentStore
 from bot.contract import FALLBACK, Contract, Kind
 from bot.core import callbacks
+from bot.core.announcements import Subscriptions
+from bot.core.crisis import find_crisis
 from bot.core.events import Button, EventKind, Reply, UserEvent
+from bot.core.profile import Step, Tailoring
 from bot.core.state import ConversationState, ConversationStates
 from bot.engine.client import EngineError, ParseResult
 from bot.i18n import Texts
@@ -60,6 +65,8 @@ class Conversation:
         states: ConversationStates,
         *,
         log_text: bool = False,
+        subscriptions: Subscriptions | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         self.contract = contract
         self.content = content
@@ -67,6 +74,7 @@ class Conversation:
         self.languages = languages
         self.states = states
         self.log_text = log_text
+        self.tailoring = Tailoring(content, subscriptions, today)
 
     async def handle(self, event: UserEvent) -> list[Reply]:
         self.content.refresh()
@@ -83,8 +91,12 @@ class Conversation:
         if event.kind is EventKind.TEXT:
             return await self._text(event.text, state)
         if event.kind is EventKind.BUTTON:
+            if step := await self.tailoring.button(event.data, state):
+                return self._step(step, state)
             return await self._button(event.data, state)
         if event.kind is EventKind.COMMAND:
+            if (replies := await self.tailoring.command(event.text, state)) is not None:
+                return replies
             return self._command(event.text, state)
         return self._media(state)
 
@@ -136,11 +148,11 @@ class Conversation:
                 Reply(t.gettext("Choose a topic:"), buttons=self._topic_rows(t), language=language)
             ]
         if pressed.action == "person":
-            return [self._person(language)]
+            return [self._person(language, state)]
         if pressed.action == "topic":
             return [self._topic(language, pressed.value)]
         state.last_intent = pressed.value
-        return [self._answer(language, pressed.value)]
+        return [self._answer(language, pressed.value, state)]
 
     async def _choose_language(self, language: str, state: ConversationState) -> list[Reply]:
         state.language = language
@@ -163,6 +175,8 @@ class Conversation:
         text = text.strip()
         detection = self.languages.detect(text) if text else Detection(None)
         language = self._reply_language(detection, state, len(text.split()))
+        if urgent := self._crisis(text, language, state):
+            return urgent
         if language is None:
             # Nothing to go by yet: keep the question, ask for the language, answer after.
             state.pending_question = text[:1000] or None
@@ -193,6 +207,8 @@ class Conversation:
                 Reply(t.gettext("Choose a topic:"), buttons=self._topic_rows(t), language=language)
             )
             return replies
+        if step := self.tailoring.typed(text, state):
+            return self._step(step, state)
         return await self._understand(text, language, state)
 
     def _reply_language(
@@ -236,11 +252,11 @@ class Conversation:
         kind = self.contract.intents[intent].kind
         if kind is Kind.ANSWER:
             state.last_intent = intent
-            return [self._answer(language, intent)]
+            return [self._answer(language, intent, state)]
         if intent == "change_language":
             return [self._language_picker(language)]
         if intent == "human_handoff":
-            return [self._person(language)]
+            return [self._person(language, state)]
         if intent in ("greet", "bot_help"):
             return [self._text_with_menu(language, intent)]
         if intent == "out_of_scope":
@@ -274,7 +290,35 @@ class Conversation:
 
     # -- building replies -----------------------------------------------------------------
 
-    def _answer(self, language: str, intent: str) -> Reply:
+    def _crisis(self, text: str, language: str | None, state: ConversationState) -> list[Reply]:
+        """Danger, suicide, violence at home: the emergency answers at once, before the engine."""
+        matches = find_crisis(text, self.content.data.crisis, language)
+        if not matches:
+            return []
+        log.warning("crisis fast path: %s", ", ".join(m.group for m in matches))
+        state.language = language or matches[0].language
+        state.pending_intent = None
+        state.last_intent = matches[0].answer
+        t = Texts(state.language)
+        replies = []
+        for match in matches:
+            answer = self.content.get(state.language, match.answer)
+            if answer is not None:
+                text = self.tailoring.text(answer, state)
+                replies.append(
+                    Reply(text, markdown=True, buttons=self._footer(t), language=state.language)
+                )
+        return replies or [self._answer(state.language, matches[0].answer, state)]
+
+    def _step(self, step: Step, state: ConversationState) -> list[Reply]:
+        """After a profile choice: its replies, then the answer that waited for it."""
+        replies = list(step.replies)
+        if step.resume and state.language:
+            state.last_intent = step.resume
+            replies.append(self._answer(state.language, step.resume, state))
+        return replies
+
+    def _answer(self, language: str, intent: str, state: ConversationState) -> Reply:
         t = Texts(language)
         answer = self.content.get(language, intent)
         if answer is None:
@@ -286,19 +330,20 @@ class Conversation:
                 buttons=self._footer(t),
                 language=language,
             )
-        checked = t.gettext("Information checked on {date}").format(date=t.date(answer.reviewed))
+        if question := self.tailoring.question(answer, state):
+            return question
         return Reply(
-            f"{answer.body}\n\n*{checked}*",
+            self.tailoring.text(answer, state),
             markdown=True,
-            buttons=self._footer(t),
+            buttons=self._footer(t) + self.tailoring.rows(answer, t),
             language=language,
         )
 
-    def _person(self, language: str) -> Reply:
+    def _person(self, language: str, state: ConversationState) -> Reply:
         t = Texts(language)
         answer = self.content.get(language, "info_point")
         intro = t.gettext("You can talk to a person at the Migration Information Point:")
-        body = f"{intro}\n\n{answer.body}" if answer else intro
+        body = f"{intro}\n\n{self.tailoring.text(answer, state)}" if answer else intro
         return Reply(
             body,
             markdown=True,

@@ -14,6 +14,9 @@ class ConversationState:
     last_intent: str | None = None
     pending_question: str | None = None  # asked before a language was known
     misunderstood: int = 0  # not understood in a row
+    stay: str | None = None  # short | mid | long (bot.content.variants.STAY_VALUES)
+    municipality: str | None = None  # an id of municipalities.yml, or "other"
+    pending_intent: str | None = None  # the answer waiting for the stay or municipality
 
 
 class ConversationStates(Protocol):

@@ -25,6 +25,9 @@ class SqlConversationStates:
             last_intent=row.last_intent,
             pending_question=row.pending_question,
             misunderstood=row.misunderstood,
+            stay=row.stay,
+            municipality=row.municipality,
+            pending_intent=row.pending_intent,
         )
 
     async def save(self, state: ConversationState) -> None:
@@ -37,6 +40,9 @@ class SqlConversationStates:
                     last_intent=state.last_intent,
                     pending_question=state.pending_question,
                     misunderstood=state.misunderstood,
+                    stay=state.stay,
+                    municipality=state.municipality,
+                    pending_intent=state.pending_intent,
                 )
             )
 
