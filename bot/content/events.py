@@ -146,4 +146,5 @@ def render_events(
         return ""
     t = Texts(language)
     lines = [f"- {render_event(e, language, municipalities, title)}" for e in events[:LISTED]]
-    return f"**{t.gettext('Information evenings')}**\n\n" + "\n".join(lines)
+    heading = t.gettext("Information evenings")
+    return f"**{heading}**\n\n" + "\n".join(lines)

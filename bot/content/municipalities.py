@@ -267,10 +267,12 @@ def render_desks(municipality: Municipality | None, language: str) -> str:
         if desk.email:
             lines.append(f"✉️ [{desk.email}](mailto:{desk.email})")
         if desk.url:
-            lines.append(f"🌐 [{t.gettext('Website')}]({desk.url})")
+            website = t.gettext("Website")
+            lines.append(f"🌐 [{website}]({desk.url})")
         blocks.append("  \n".join(lines))
     if municipality.mobile:
-        lines = [f"**{t.gettext('Mobile desk')}**"]
+        heading = t.gettext("Mobile desk")
+        lines = [f"**{heading}**"]
         for visit in sorted(municipality.mobile, key=lambda v: (v.weekday, v.period.start)):
             day = _capital(days[visit.weekday])
             lines.append(f"{day}, {_span(visit.period, language)}: {_escape(visit.place)}")

@@ -71,7 +71,7 @@ def announcement_replies(
         line = render_event(event, sub.language, municipalities, partial(title, sub.language))
         text = "\n\n".join(
             (
-                f"📅 {t.gettext('New information evening:')}",
+                "📅 " + t.gettext("New information evening:"),
                 line,
                 t.gettext("You get this message because you subscribed. /unsubscribe stops it."),
             )
