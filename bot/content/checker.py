@@ -17,7 +17,7 @@ from bot.content.data import load_data
 from bot.content.loader import MESSAGE_MAX, Answer, Problem, load_tree
 from bot.content.render import render_telegram_html
 from bot.content.variants import combinations, describe
-from bot.contract import Contract
+from bot.contract import TEXT_INTENTS, Contract
 
 STALE_DAYS = 180
 
@@ -42,6 +42,15 @@ def answer_problems(
                     f"({', '.join(sorted(known)) or 'none yet'}) or 'other'",
                 )
             )
+    if answer.intent in TEXT_INTENTS and answer.variants.needs:
+        problems.append(
+            Problem(
+                where,
+                answer.body_line,
+                "greetings and menu texts are the same for everyone: "
+                "remove the stay/municipality sections and placeholders",
+            )
+        )
     if answer.intent in crisis_answers and answer.variants.needs:
         problems.append(
             Problem(
@@ -60,12 +69,15 @@ def answer_problems(
                 for x in (f"stay {stay}" if stay else "", f"municipality {place}" if place else "")
                 if x
             )
+            fix = "shorten it"
+            if place and place != "other" and answer.variants.placeholders:
+                fix = f"shorten it, or the entry of {place} in municipalities.yml"
             problems.append(
                 Problem(
                     where,
                     answer.body_line,
                     f"answer is {length} characters after rendering"
-                    f"{' for ' + who if who else ''}; Telegram allows {MESSAGE_MAX}: shorten it",
+                    f"{' for ' + who if who else ''}; Telegram allows {MESSAGE_MAX}: {fix}",
                 )
             )
             break
@@ -89,8 +101,8 @@ def parity_problems(answers: Mapping[tuple[str, str], Answer]) -> list[Problem]:
                     Problem(
                         str(answer.path),
                         answer.body_line,
-                        f"missing section {describe(variant)} that the {', '.join(having)} "
-                        "file(s) have: every language needs the same sections",
+                        f"section {describe(variant)} is missing here but exists in "
+                        f"{', '.join(having)}: every language needs the same sections",
                     )
                 )
     return problems

@@ -44,11 +44,12 @@ class CrisisGroup:
 
 def load_crisis(
     path: Path, answers: tuple[str, ...]
-) -> tuple[tuple[CrisisGroup, ...] | None, list[Problem]]:
+) -> tuple[tuple[CrisisGroup, ...], list[Problem]]:
+    """The valid groups and the problems (see load_municipalities)."""
     r = Reader(path)
     root = r.root()
     if root is None:
-        return None, r.problems
+        return (), r.problems
     groups: list[CrisisGroup] = []
     for key, node in root.value if isinstance(root, yaml.MappingNode) else []:
         name = str(key.value)
@@ -86,15 +87,13 @@ def load_crisis(
             if (text := r.text(item, "a word"))
             for w in fold_phrase(text)
         )
-        if answer:
+        if answer in answers:
             groups.append(CrisisGroup(name, answer, tuple(phrases), cancel))
     if not isinstance(root, yaml.MappingNode):
         r.problem(
             root, "the file must be groups: 'name:' lines with 'answer:' and phrases per language"
         )
-    if r.problems:
-        return None, r.problems
-    return tuple(groups), []
+    return tuple(groups), r.problems
 
 
 def fold_phrase(text: str) -> tuple[str, ...]:

@@ -16,16 +16,15 @@ CRISIS_ANSWERS = ("emergency", "mental_health", "domestic_violence")
 def load_data(
     root: Path, contract: Contract, previous: ContentData | None = None
 ) -> tuple[ContentData, list[Problem]]:
-    """Each file that has a problem keeps its previous version (empty at the first load)."""
-    old = previous or ContentData()
-    places, problems = municipalities.load_municipalities(root / municipalities.FILE)
-    evenings, found = events.load_events(root / events.FILE, contract, places or old.municipalities)
-    problems += found
-    groups, found = crisis_phrases.load_crisis(root / crisis_phrases.FILE, CRISIS_ANSWERS)
-    problems += found
-    data = ContentData(
-        places if places is not None else old.municipalities,
-        evenings if evenings is not None else old.events,
-        groups if groups is not None else old.crisis,
-    )
-    return data, problems
+    """A file with a problem keeps its `previous` version; without one (the checker, the
+    bot's first load) its valid entries are used."""
+    places, found_places = municipalities.load_municipalities(root / municipalities.FILE)
+    if found_places and previous is not None:
+        places = previous.municipalities
+    evenings, found_events = events.load_events(root / events.FILE, contract, places)
+    if found_events and previous is not None:
+        evenings = previous.events
+    groups, found_crisis = crisis_phrases.load_crisis(root / crisis_phrases.FILE, CRISIS_ANSWERS)
+    if found_crisis and previous is not None:
+        groups = previous.crisis
+    return ContentData(places, evenings, groups), found_places + found_events + found_crisis

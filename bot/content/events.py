@@ -35,12 +35,13 @@ class Event:
 
 
 def load_events(
-    path: Path, contract: Contract, municipalities: Municipalities | None
-) -> tuple[tuple[Event, ...] | None, list[Problem]]:
+    path: Path, contract: Contract, municipalities: Municipalities
+) -> tuple[tuple[Event, ...], list[Problem]]:
+    """The valid events and the problems (see load_municipalities)."""
     r = Reader(path)
     root = r.root()
     if root is None:
-        return None, r.problems
+        return (), r.problems
     top = r.keys(root, "the file", ("events",))
     events: list[Event] = []
     seen: set[str] = set()
@@ -74,7 +75,7 @@ def load_events(
         if start and end and end <= start:
             r.problem(f["end"], "'end' must be later than 'start'")
         municipality = values.get("municipality")
-        if municipality and municipalities is not None and municipality not in municipalities.ids:
+        if municipality and municipality not in municipalities.ids:
             r.problem(
                 f["municipality"],
                 f"unknown municipality {municipality!r}: use an id from municipalities.yml ({', '.join(municipalities.ids)})",
@@ -105,9 +106,7 @@ def load_events(
                     topic,
                 )
             )
-    if r.problems:
-        return None, r.problems
-    return tuple(sorted(events, key=lambda e: (e.date, e.start, e.id))), []
+    return tuple(sorted(events, key=lambda e: (e.date, e.start, e.id))), r.problems
 
 
 def upcoming(

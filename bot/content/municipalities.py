@@ -82,12 +82,13 @@ class Municipalities:
         return sorted(self.by_id.values(), key=lambda m: m.name.casefold())
 
 
-def load_municipalities(path: Path) -> tuple[Municipalities | None, list[Problem]]:
-    """The file's data, or None when it has a problem (the store then keeps the last good one)."""
+def load_municipalities(path: Path) -> tuple[Municipalities, list[Problem]]:
+    """The entries that are valid, and the problems (the store keeps the last good version
+    of a file that has any; the checker goes on with the valid entries)."""
     r = Reader(path)
     root = r.root()
     if root is None:
-        return None, r.problems
+        return Municipalities(), r.problems
     top = r.keys(root, "the file", ("municipalities",))
     entries = r.mapping(top.get("municipalities"), "municipalities") if top else {}
     found: dict[str, Municipality] = {}
@@ -125,9 +126,7 @@ def load_municipalities(path: Path) -> tuple[Municipalities | None, list[Problem
         )
         if name:
             found[mid] = Municipality(mid, name, rni, desks, mobile)
-    if r.problems:
-        return None, r.problems
-    return Municipalities(MappingProxyType(found)), []
+    return Municipalities(MappingProxyType(found)), r.problems
 
 
 def _desk(r: Reader, node: yaml.Node) -> Desk | None:

@@ -43,12 +43,13 @@ class ContentStore:
         self._checked_at = 0.0
         self.problems: list[Problem] = []
         self.data = ContentData()
+        self._loaded = False
 
     def load(self) -> list[Problem]:
         """(Re)load every file; keep the previous answer where a file is now broken."""
         signature = self._scan()
         answers, problems = load_tree(self.root, self.languages, self.contract)
-        data, found = load_data(self.root, self.contract, self.data)
+        data, found = load_data(self.root, self.contract, self.data if self._loaded else None)
         problems += found
         # An answer that does not work with the data (too long once the desks are filled in,
         # an unknown municipality) is broken too: its last good version stays.
@@ -65,6 +66,7 @@ class ContentStore:
             log.warning("keeping the last good version of %d content file(s)", len(kept))
         self._index = MappingProxyType({**kept, **answers})
         self.data = data
+        self._loaded = True
         self._signature = signature
         self.problems = problems
         return problems

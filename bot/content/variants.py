@@ -175,8 +175,11 @@ def parse_body(lines: Sequence[str], first_line: int) -> tuple[Body, list[tuple[
 
 
 def describe(variant: tuple[str, frozenset[str]]) -> str:
+    """The section as written: '::: stay mid long' (short, mid, long order; 'other' last)."""
     dimension, values = variant
-    return f"'::: {dimension} {' '.join(sorted(values))}'"
+    rank = {v: i for i, v in enumerate(STAY_VALUES)} | {OTHER: len(STAY_VALUES)}
+    ordered = sorted(values, key=lambda v: (rank.get(v, -1), v))
+    return f"'::: {dimension} {' '.join(ordered)}'"
 
 
 def combinations(
