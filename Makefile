@@ -56,7 +56,7 @@ content-check: $(BIN)/mip  ## validate content/ (file:line for each problem)
 
 i18n: $(BIN)/mip  ## refresh the gettext catalogs after changing UI strings in bot/
 	$(BIN)/pybabel extract -F babel.cfg -k gettext --no-location --omit-header --sort-output -o bot/locale/messages.pot .
-	$(BIN)/pybabel update -i bot/locale/messages.pot -d bot/locale --omit-header --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -i bot/locale/messages.pot -d bot/locale --no-fuzzy-matching --ignore-obsolete
 
 browser:  ## Debian's chromium, for the report's browser test (installed with apt-get if missing)
 	@command -v chromium >/dev/null 2>&1 || { \

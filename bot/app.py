@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from bot.config import Settings
 from bot.content.store import ContentStore
 from bot.contract import Contract
+from bot.core.announcements import Announcer
 from bot.core.conversation import Conversation
 from bot.engine.client import EngineClient
 from bot.engine.process import LocalEngine
 from bot.handoff.hours import Schedule
 from bot.handoff.notices import Titles
-from bot.handoff.outbox import SqlOutbox
+from bot.handoff.outbox import OutboxAnnouncer, SqlOutbox
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.worker import run_timers
 from bot.language_id import LanguageIdentifier
@@ -26,6 +27,7 @@ from bot.languages import SUPPORTED
 from bot.reporting import Analytics, QuestionCollector, ReportingInsight
 from bot.storage.conversations import SqlConversationStates
 from bot.storage.db import Database
+from bot.storage.subscriptions import SqlSubscriptions
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +102,7 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
             SqlConversationStates(db),
             handoff=queue,
             log_text=settings.log_message_text,
+            subscriptions=SqlSubscriptions(db),
             insight=ReportingInsight(analytics, questions),
         )
         app = App(
@@ -140,3 +143,8 @@ def setup_logging(settings: Settings) -> None:
     # Bot API URLs contain the token; request lines stay out of the logs.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def announcer(db: Database) -> Announcer:
+    """Where `mip events announce` puts announcements: the outbox, delivered by `mip run`."""
+    return OutboxAnnouncer(db)

@@ -38,6 +38,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_eval.add_argument("--confusions", type=int, default=10, help="show this many confused pairs")
     p_content = sub.add_parser("content", help="content tools")
     p_content.add_argument("action", choices=["check"])
+    p_content.add_argument(
+        "--strict", action="store_true", help="warnings (stale, past 'yearly') fail the check too"
+    )
+    p_events = sub.add_parser("events", help="information evenings")
+    p_events.add_argument("action", choices=["announce"])
+    p_events.add_argument(
+        "--dry-run", action="store_true", help="show what would be announced; send nothing"
+    )
     p_db = sub.add_parser("db", help="database tools")
     p_db.add_argument("action", choices=["upgrade"])
     p_kp = sub.add_parser("keyperson", help="key persons: invite, list, remove")
@@ -93,7 +101,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "eval":
         return _run_async(_eval(settings, args.confusions))
     if args.command == "content":
-        return _content_check(settings)
+        return _content_check(settings, args.strict)
+    if args.command == "events":
+        return _run_async(_events_announce(settings, args.dry_run))
     if args.command == "db":
         return _run_async(_db_upgrade(settings))
     if args.command in ("report", "review"):
@@ -216,15 +226,64 @@ async def _engine(settings: Settings, port: int) -> int:
     return 0
 
 
-def _content_check(settings: Settings) -> int:
-    from bot.app import load_contract
-    from bot.content.loader import load_tree
+def _content_check(settings: Settings, strict: bool) -> int:
+    import datetime as dt
 
-    answers, problems = load_tree(settings.content_dir, SUPPORTED, load_contract(settings))
+    from bot.app import load_contract
+    from bot.content.checker import check_tree
+
+    valid, problems = check_tree(
+        settings.content_dir, SUPPORTED, load_contract(settings), dt.date.today()
+    )
     for problem in problems:
         print(problem)
-    print(f"{len(answers)} content file(s) valid, {len(problems)} problem(s)", file=sys.stderr)
-    return 1 if problems else 0
+    errors = [p for p in problems if strict or not p.warning]
+    print(
+        f"{valid} answer file(s) loaded; {len(errors)} error(s), "
+        f"{len(problems) - len(errors)} warning(s)",
+        file=sys.stderr,
+    )
+    return 1 if errors else 0
+
+
+async def _events_announce(settings: Settings, dry_run: bool) -> int:
+    import datetime as dt
+
+    from bot.app import announcer, load_contract
+    from bot.content.store import ContentStore
+    from bot.core.announcements import DryRun, announce
+    from bot.storage.db import Database
+    from bot.storage.subscriptions import SqlSubscriptions
+
+    content = ContentStore(settings.content_dir, SUPPORTED, load_contract(settings))
+    if problems := [p for p in content.load() if not p.warning]:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+    db = Database(settings.database_url)
+    try:
+        await db.migrate()
+
+        def title(language: str, intent: str) -> str:
+            answer = content.get(language, intent)
+            return answer.title if answer else intent
+
+        report = await announce(
+            content.data.events,
+            SqlSubscriptions(db),
+            DryRun() if dry_run else announcer(db),
+            content.data.municipalities,
+            title,
+            today=dt.date.today(),
+            dry_run=dry_run,
+        )
+    finally:
+        await db.dispose()
+    verb = "would announce" if dry_run else "announced"
+    for item in report:
+        print(f"{verb} {item.event.id} ({item.event.date}) to {item.recipients} subscriber(s)")
+    if not report:
+        print("no upcoming event left to announce")
+    return 0
 
 
 async def _db_upgrade(settings: Settings) -> int:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bot.core.announcements import Subscription
 from bot.core.state import ConversationState
 from bot.storage.conversations import SqlConversationStates
+from bot.storage.subscriptions import SqlSubscriptions
 
 
 async def check_state_round_trip(states: SqlConversationStates) -> None:
@@ -12,7 +14,23 @@ async def check_state_round_trip(states: SqlConversationStates) -> None:
     await states.save(state)
     assert await states.load("tg:1") == state
     state.language, state.pending_question = "ro", None
+    state.stay, state.municipality, state.pending_intent = "short", "breda", "register_rni"
     await states.save(state)
     assert await states.load("tg:1") == state
     await states.forget("tg:1")
     assert await states.load("tg:1") == ConversationState("tg:1")
+
+
+async def check_subscriptions(subscriptions: SqlSubscriptions) -> None:
+    assert await subscriptions.all() == []
+    await subscriptions.subscribe("tg:1", "pl", "breda")
+    await subscriptions.subscribe("tg:2", "ro", None)
+    await subscriptions.subscribe("tg:1", "pl", None)  # again: replaces, never doubles
+    assert await subscriptions.all() == [
+        Subscription("tg:1", "pl", None),
+        Subscription("tg:2", "ro", None),
+    ]
+    assert await subscriptions.unsubscribe("tg:2")
+    assert not await subscriptions.unsubscribe("tg:2")
+    await subscriptions.mark_announced("evening-1", 3)
+    assert await subscriptions.announced() == {"evening-1"}

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 import yaml
 
 from bot.content.render import render_telegram_html
+from bot.content.variants import NO_VARIANTS, Body, combinations, parse_body
 from bot.contract import TEXT_INTENTS, Contract
 
 TITLE_MAX = 40
@@ -30,8 +31,11 @@ class Answer:
     title: str
     reviewed: dt.date
     sources: tuple[str, ...]
-    body: str
+    body: str  # the Markdown as written, sections included
     path: Path
+    variants: Body = NO_VARIANTS
+    yearly: int | None = None  # the year the numbers in it are valid for
+    body_line: int = 1  # the file's line where the body starts
 
 
 @dataclass(frozen=True, order=True)
@@ -39,9 +43,11 @@ class Problem:
     path: str
     line: int
     message: str
+    warning: bool = False  # reported, but `mip content check` still passes (see docs)
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        kind = "warning: " if self.warning else ""
+        return f"{self.path}:{self.line}: {kind}{self.message}"
 
 
 class _FileProblems(Exception):
@@ -128,8 +134,12 @@ def _parse(path: Path, language: str, contract: Contract) -> Answer:
         if key not in meta:
             problems.append(Problem(where, 2, f"front matter misses the key '{key}'"))
     for key in meta:
-        if key not in ("intent", "title", "reviewed", "sources"):
+        if key not in ("intent", "title", "reviewed", "sources", "yearly"):
             bad(str(key), f"unknown front matter key {key!r}")
+    yearly = meta.get("yearly")
+    if "yearly" in meta and (not isinstance(yearly, int) or not 2000 <= yearly <= 2100):
+        bad("yearly", "yearly must be the year the numbers are valid for, e.g. 'yearly: 2026'")
+        yearly = None
 
     intent = meta.get("intent")
     if "intent" in meta and intent != path.stem:
@@ -148,7 +158,7 @@ def _parse(path: Path, language: str, contract: Contract) -> Answer:
             bad("sources", "sources must be a list of links ('- https://...')")
             sources = []
         for i, url in enumerate(sources):
-            if not _is_web_link(url):
+            if not is_web_link(url):
                 problems.append(
                     Problem(
                         where,
@@ -181,22 +191,38 @@ def _parse(path: Path, language: str, contract: Contract) -> Answer:
                         f"link {url!r} is not a valid http(s), tel: or mailto: link",
                     )
                 )
-    rendered = len(render_telegram_html(body))
-    if rendered > MESSAGE_MAX:
-        problems.append(
-            Problem(
-                where,
-                body_line,
-                f"answer is {rendered} characters after rendering; Telegram allows {MESSAGE_MAX}",
+    variants, found = parse_body(lines[end + 1 :], end + 2)
+    problems.extend(Problem(where, line, message) for line, message in found)
+    # Without municipality data (the checker adds it): every variant must fit on its own.
+    for stay, municipality in combinations(variants, sorted(variants.municipality_ids())):
+        rendered = len(render_telegram_html(variants.select(stay, municipality)))
+        if rendered > MESSAGE_MAX:
+            problems.append(
+                Problem(
+                    where,
+                    body_line,
+                    f"answer is {rendered} characters after rendering; Telegram allows {MESSAGE_MAX}",
+                )
             )
-        )
+            break
     if problems:
         raise _FileProblems(problems)
     assert isinstance(title, str) and isinstance(reviewed, dt.date) and isinstance(sources, list)
-    return Answer(path.stem, language, title.strip(), reviewed, tuple(sources), body, path)
+    return Answer(
+        path.stem,
+        language,
+        title.strip(),
+        reviewed,
+        tuple(sources),
+        body,
+        path,
+        variants,
+        yearly if isinstance(yearly, int) else None,
+        body_line,
+    )
 
 
-def _is_web_link(url: object) -> bool:
+def is_web_link(url: object) -> bool:
     if not isinstance(url, str):
         return False
     parsed = urlparse(url)
@@ -204,4 +230,4 @@ def _is_web_link(url: object) -> bool:
 
 
 def _is_link(url: str) -> bool:
-    return _is_web_link(url) or bool(re.fullmatch(r"(tel:\+?[0-9-]+|mailto:[^@\s]+@[^@\s]+)", url))
+    return is_web_link(url) or bool(re.fullmatch(r"(tel:\+?[0-9-]+|mailto:[^@\s]+@[^@\s]+)", url))

@@ -1,17 +1,22 @@
 """The content the bot serves: an immutable index swapped whole when files change.
 
 A file that fails validation is reported and the last good version of it stays in service,
-so a user never sees a half-edited answer.
+so a user never sees a half-edited answer. The same holds for the data files beside the
+answers (municipalities.yml, events.yml, crisis.yml), which are watched too.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from bot.content.checker import answer_problems
+from bot.content.compose import ContentData
+from bot.content.data import load_data
 from bot.content.loader import Answer, Problem, load_tree
 from bot.contract import Contract
 
@@ -37,17 +42,31 @@ class ContentStore:
         self._signature: Signature = ()
         self._checked_at = 0.0
         self.problems: list[Problem] = []
+        self.data = ContentData()
+        self._loaded = False
 
     def load(self) -> list[Problem]:
         """(Re)load every file; keep the previous answer where a file is now broken."""
         signature = self._scan()
         answers, problems = load_tree(self.root, self.languages, self.contract)
+        data, found = load_data(self.root, self.contract, self.data if self._loaded else None)
+        problems += found
+        # An answer that does not work with the data (too long once the desks are filled in,
+        # an unknown municipality) is broken too: its last good version stays.
+        crisis = frozenset(g.answer for g in data.crisis)
+        for key, answer in list(answers.items()):
+            if wrong := answer_problems(answer, data, crisis, dt.date.today()):
+                problems += wrong
+                del answers[key]
+        problems.sort()
         kept = {key: old for key, old in self._index.items() if key not in answers}
         for problem in problems:
             log.warning("content problem: %s", problem)
         if kept:
             log.warning("keeping the last good version of %d content file(s)", len(kept))
         self._index = MappingProxyType({**kept, **answers})
+        self.data = data
+        self._loaded = True
         self._signature = signature
         self.problems = problems
         return problems
@@ -72,6 +91,12 @@ class ContentStore:
 
     def _scan(self) -> Signature:
         entries = []
+        for path in self.root.glob("*.yml"):
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                continue
+            entries.append((str(path), st.st_mtime_ns, st.st_size))
         for language in self.languages:
             folder = self.root / language
             if not folder.is_dir():

@@ -7,16 +7,21 @@ returns replies. It never sends anything itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Protocol
 
 from bot.content.store import ContentStore
 from bot.contract import FALLBACK, Contract, Kind
 from bot.core import callbacks
+from bot.core.announcements import Subscriptions
+from bot.core.crisis import find_crisis
 from bot.core.events import Button, EventKind, Reply, UserEvent
 from bot.core.handoff_flow import MigrantHandoff, remember
 from bot.core.insight import ConversationInsight, NoInsight
 from bot.core.keyperson_desk import KeyPersonDesk
+from bot.core.profile import Step, Tailoring
 from bot.core.state import ConversationState, ConversationStates
 from bot.engine.client import EngineError, ParseResult
 from bot.handoff.model import Reason
@@ -67,6 +72,8 @@ class Conversation:
         handoff: HandoffQueue | None = None,
         log_text: bool = False,
         insight: ConversationInsight | None = None,
+        subscriptions: Subscriptions | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         self.contract = contract
         self.content = content
@@ -79,6 +86,7 @@ class Conversation:
         self.desk = KeyPersonDesk(handoff) if handoff else None
         self.log_text = log_text
         self.insight: ConversationInsight = insight or NoInsight()
+        self.tailoring = Tailoring(content, subscriptions, today)
 
     async def handle(self, event: UserEvent) -> list[Reply]:
         self.content.refresh()
@@ -103,8 +111,12 @@ class Conversation:
         if event.kind is EventKind.TEXT:
             return await self._text(event.text, state)
         if event.kind is EventKind.BUTTON:
+            if step := await self.tailoring.button(event.data, state):
+                return self._step(step, state)
             return await self._button(event.data, state)
         if event.kind is EventKind.COMMAND:
+            if (replies := await self.tailoring.command(event.text, state)) is not None:
+                return replies
             return await self._command(event.text, event.data, state)
         return self._media(state)
 
@@ -226,7 +238,7 @@ class Conversation:
             ]
         self._answered(state, pressed.value)
         await self.insight.answered(language, pressed.value, **_profile(state))
-        return [self._answer(language, pressed.value)]
+        return [self._answer(language, pressed.value, state)]
 
     async def _choose_language(self, language: str, state: ConversationState) -> list[Reply]:
         state.language = language
@@ -253,10 +265,15 @@ class Conversation:
             and (ticket := await self.handoff.active(state.user_key))
         ):
             # A conversation with a person: everything goes to them, in the ticket's language
-            # (a company name or a Dutch address must not switch it).
-            return await self.handoff.write(ticket, text, state.language or ticket.language)
+            # (a company name or a Dutch address must not switch it). Danger still gets the
+            # emergency answer at once, and the key person sees the message too.
+            in_ticket = state.language or ticket.language
+            urgent = self._crisis(text, in_ticket, state)
+            return [*urgent, *await self.handoff.write(ticket, text, in_ticket)]
         detection = self.languages.detect(text) if text else Detection(None)
         language = self._reply_language(detection, state, len(text.split()))
+        if urgent := self._crisis(text, language, state):
+            return urgent
         if language is None:
             # Nothing to go by yet: keep the question, ask for the language, answer after.
             state.pending_question = text[:1000] or None
@@ -287,6 +304,8 @@ class Conversation:
                 Reply(t.gettext("Choose a topic:"), buttons=self._topic_rows(t), language=language)
             )
             return replies
+        if step := self.tailoring.typed(text, state):
+            return self._step(step, state)
         remember(state, text)
         return await self._understand(text, language, state)
 
@@ -337,7 +356,7 @@ class Conversation:
         if kind is Kind.ANSWER:
             self._answered(state, intent)
             await self.insight.answered(language, intent, **_profile(state))
-            return [self._answer(language, intent)]
+            return [self._answer(language, intent, state)]
         if intent == "change_language":
             return [self._language_picker(language)]
         if intent == "human_handoff":
@@ -375,7 +394,35 @@ class Conversation:
 
     # -- building replies -----------------------------------------------------------------
 
-    def _answer(self, language: str, intent: str) -> Reply:
+    def _crisis(self, text: str, language: str | None, state: ConversationState) -> list[Reply]:
+        """Danger, suicide, violence at home: the emergency answers at once, before the engine."""
+        matches = find_crisis(text, self.content.data.crisis, language)
+        if not matches:
+            return []
+        log.warning("crisis fast path: %s", ", ".join(m.group for m in matches))
+        state.language = language or matches[0].language
+        state.pending_intent = None
+        state.last_intent = matches[0].answer
+        t = Texts(state.language)
+        replies = []
+        for match in matches:
+            answer = self.content.get(state.language, match.answer)
+            if answer is not None:
+                text = self.tailoring.text(answer, state)
+                replies.append(
+                    Reply(text, markdown=True, buttons=self._footer(t), language=state.language)
+                )
+        return replies or [self._answer(state.language, matches[0].answer, state)]
+
+    def _step(self, step: Step, state: ConversationState) -> list[Reply]:
+        """After a profile choice: its replies, then the answer that waited for it."""
+        replies = list(step.replies)
+        if step.resume and state.language:
+            state.last_intent = step.resume
+            replies.append(self._answer(state.language, step.resume, state))
+        return replies
+
+    def _answer(self, language: str, intent: str, state: ConversationState) -> Reply:
         t = Texts(language)
         answer = self.content.get(language, intent)
         if answer is None:
@@ -387,15 +434,16 @@ class Conversation:
                 buttons=self._footer(t),
                 language=language,
             )
-        checked = t.gettext("Information checked on {date}").format(date=t.date(answer.reviewed))
+        if question := self.tailoring.question(answer, state):
+            return question
         feedback = (
             Button(t.gettext("👍 This helped"), callbacks.answer_feedback(intent, True)),
             Button(t.gettext("👎 Did not help"), callbacks.answer_feedback(intent, False)),
         )
         return Reply(
-            f"{answer.body}\n\n*{checked}*",
+            self.tailoring.text(answer, state),
             markdown=True,
-            buttons=(feedback, *self._footer(t)),
+            buttons=(feedback, *self._footer(t), *self.tailoring.rows(answer, t)),
             language=language,
         )
 
@@ -417,7 +465,7 @@ class Conversation:
         t = Texts(language)
         answer = self.content.get(language, "info_point")
         intro = t.gettext("You can talk to a person at the Migration Information Point:")
-        body = f"{intro}\n\n{answer.body}" if answer else intro
+        body = f"{intro}\n\n{self.tailoring.text(answer, state)}" if answer else intro
         return Reply(
             body,
             markdown=True,
@@ -490,6 +538,6 @@ class Conversation:
 def _profile(state: ConversationState) -> dict[str, str | None]:
     """Municipality and stay length for the report, once the state knows them (issue 3)."""
     return {
-        "municipality": getattr(state, "municipality", None),
-        "stay": getattr(state, "stay", None),
+        "municipality": state.municipality,
+        "stay": state.stay,
     }

@@ -42,8 +42,8 @@ class MigrantHandoff:
                 questions=tuple(state.recent),
                 topic=topic or state.last_intent,
                 answered=tuple(state.answered),
-                stay=getattr(state, "stay", None),
-                municipality=getattr(state, "municipality", None),
+                stay=state.stay,
+                municipality=state.municipality,
             )
         )
         state.recent, state.misunderstood = [], 0

@@ -19,6 +19,9 @@ class ConversationState:
     recent: list[str] = field(default_factory=list)
     answered: list[str] = field(default_factory=list)
     erased: bool = False  # /forget confirmed: nothing may be saved for this user any more
+    stay: str | None = None  # short | mid | long (bot.content.variants.STAY_VALUES)
+    municipality: str | None = None  # an id of municipalities.yml, or "other"
+    pending_intent: str | None = None  # the answer waiting for the stay or municipality
 
 
 class ConversationStates(Protocol):

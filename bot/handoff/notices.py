@@ -24,9 +24,9 @@ QUOTE_MAX = 1500  # characters of the question shown in an announcement
 
 def stay_label(t: Texts, stay: str) -> str:
     labels = {
-        "short": t.gettext("under 4 months"),
+        "short": t.gettext("Under 4 months"),
         "mid": t.gettext("4 months to 3 years"),
-        "long": t.gettext("more than 3 years"),
+        "long": t.gettext("Longer than 3 years"),
     }
     return labels.get(stay, stay)
 

@@ -90,3 +90,16 @@ class SqlOutbox:
     async def pending(self) -> int:
         async with self.db.session() as session:
             return len((await session.scalars(select(OutboxRow.id))).all())
+
+
+class OutboxAnnouncer:
+    """Announcements of information evenings go out through the outbox like everything else
+    sent to someone who did not just write; the transport paces them within Telegram's limits."""
+
+    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+        self.db = db
+        self.clock = clock or SystemClock()
+
+    async def enqueue(self, recipient: str, reply: Reply) -> None:
+        async with self.db.session() as session, session.begin():
+            enqueue(session, recipient, reply, self.clock.now())

@@ -43,6 +43,7 @@ from bot.storage.tables import (
     InviteRow,
     KeyPersonRow,
     OutboxRow,
+    SubscriptionRow,
     TicketMessageRow,
     TicketRow,
 )
@@ -520,6 +521,9 @@ class HandoffQueue:
                 )
                 await session.execute(delete(TicketRow).where(TicketRow.id.in_(ids)))
             await session.execute(delete(OutboxRow).where(OutboxRow.recipient == user_key))
+            await session.execute(
+                delete(SubscriptionRow).where(SubscriptionRow.user_key == user_key)
+            )
             await session.execute(
                 delete(ConversationRow).where(ConversationRow.user_key == user_key)
             )

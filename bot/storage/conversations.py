@@ -29,6 +29,9 @@ class SqlConversationStates:
             misunderstood=row.misunderstood,
             recent=json.loads(row.recent or "[]"),
             answered=[a for a in (row.answered or "").split(",") if a],
+            stay=row.stay,
+            municipality=row.municipality,
+            pending_intent=row.pending_intent,
         )
 
     async def save(self, state: ConversationState) -> None:
@@ -45,6 +48,9 @@ class SqlConversationStates:
                     misunderstood=state.misunderstood,
                     recent=json.dumps(state.recent, ensure_ascii=False),
                     answered=",".join(state.answered),
+                    stay=state.stay,
+                    municipality=state.municipality,
+                    pending_intent=state.pending_intent,
                 )
             )
 

@@ -44,8 +44,36 @@ class ConversationRow(Base):
     misunderstood: Mapped[int] = mapped_column(Integer, default=0)
     recent: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of recent messages
     answered: Mapped[str] = mapped_column(String(400), default="")
+    stay: Mapped[str | None] = mapped_column(String(8))
+    municipality: Mapped[str | None] = mapped_column(String(64))
+    pending_intent: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class SubscriptionRow(Base):
+    """Opt-in to announcements of information evenings, in one language, maybe one municipality."""
+
+    __tablename__ = "subscriptions"
+
+    user_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8))
+    municipality: Mapped[str | None] = mapped_column(String(64))  # None: every municipality
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class AnnouncedEventRow(Base):
+    """Events already announced, so that none is sent twice."""
+
+    __tablename__ = "announced_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    announced_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
     )
 
 

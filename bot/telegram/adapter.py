@@ -27,7 +27,17 @@ from bot.core.conversation import Conversation
 from bot.core.events import Reply, UserEvent
 
 log = logging.getLogger(__name__)
-COMMANDS = ("start", "menu", "help", "language")
+COMMANDS = (
+    "start",
+    "menu",
+    "help",
+    "language",
+    "profile",
+    "settings",
+    "events",
+    "subscribe",
+    "unsubscribe",
+)
 
 
 def user_key(update: Update) -> str:

@@ -31,10 +31,10 @@ def run_chat(
     )
 
 
-def first_line(content: ContentStore, language: str, intent: str) -> str:
+def first_line(content: ContentStore, language: str, intent: str, stay: str | None = None) -> str:
     answer = content.get(language, intent)
     assert answer is not None
-    return render_plain(answer.body).splitlines()[0]
+    return render_plain(answer.variants.select(stay, None)).splitlines()[0]
 
 
 def test_scripted_conversation_in_polish(
@@ -45,13 +45,17 @@ def test_scripted_conversation_in_polish(
         "MIP_ENGINE_URL": engine_url,
         "MIP_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/chat.db",
     }
-    # Free text, then the menu by numbers: 1 is "Menu" under the answer, then topic 3 (children),
-    # then its first answer (school).
-    result = run_chat(["--lang", "pl"], "jak sie zameldowac w gminie?\n1\n3\n1\n/quit\n", env, 120)
+    # Free text; the answer depends on the stay, so the bot asks: 2 is "4 months to 3 years".
+    # Then the menu by numbers: 1 is "Menu" under the answer, topic 3 (children), its first
+    # answer (school).
+    result = run_chat(
+        ["--lang", "pl"], "jak sie zameldowac w gminie?\n2\n1\n3\n1\n/quit\n", env, 120
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Od teraz odpowiadam w języku: Polski." in out
-    assert first_line(content, "pl", "register_brp") in out
+    assert "Jak długo zostajesz w Holandii?" in out
+    assert first_line(content, "pl", "register_brp", "mid") in out
     assert "Wybierz temat:" in out
     assert first_line(content, "pl", "school_enrolment") in out
     assert "[1] 📋 Menu" in out
@@ -63,7 +67,7 @@ def test_chat_starts_its_own_engine_when_no_url_is_set(
 ) -> None:
     env = {k: v for k, v in os.environ.items() if k != "MIP_ENGINE_URL"}
     env["MIP_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/chat.db"
-    result = run_chat([], "как да си направя здравна осигуровка\n", env, 300)
+    result = run_chat([], "как да си направя здравна осигуровка\n2\n", env, 300)
     assert result.returncode == 0, result.stderr
     assert "Intent engine ready." in result.stderr
-    assert first_line(content, "bg", "health_insurance") in result.stdout
+    assert first_line(content, "bg", "health_insurance", "mid") in result.stdout

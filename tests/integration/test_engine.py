@@ -69,12 +69,18 @@ async def test_held_out_questions_reach_the_right_answer_in_the_right_language(
     ]
     outcome: Counter[str] = Counter()
     for n, example in enumerate(examples):
-        [reply] = await core.handle(
-            UserEvent.message(f"it:{language}:{n}", example.text, locale_hint=language)
-        )
+        user = f"it:{language}:{n}"
+        # A crisis message may get two answers (e.g. a knife at home: 112 and Veilig Thuis).
+        reply, *_ = await core.handle(UserEvent.message(user, example.text, locale_hint=language))
         expected = content.get(language, example.intent)
         assert expected is not None
         outcome["language"] += reply.language == language
-        outcome["answer"] += reply.text.startswith(expected.body)
+        if expected.variants.needs:
+            # A tailored answer: right when the bot asks for the stay or municipality first
+            # and keeps this answer waiting for it.
+            state = await sqlite_states.load(user)
+            outcome["answer"] += state.pending_intent == example.intent
+        else:
+            outcome["answer"] += reply.text.startswith(expected.variants.select(None, None))
     assert outcome["answer"] / len(examples) >= ANSWER_FLOOR, outcome
     assert outcome["language"] / len(examples) >= LANGUAGE_FLOOR, outcome

@@ -16,8 +16,9 @@ from sqlalchemy import text
 
 from bot.storage.conversations import SqlConversationStates
 from bot.storage.db import Database
+from bot.storage.subscriptions import SqlSubscriptions
 from tests import handoff_cases as cases
-from tests.storage_cases import check_state_round_trip
+from tests.storage_cases import check_state_round_trip, check_subscriptions
 
 pytestmark = pytest.mark.integration
 URL = os.environ.get("MIP_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -103,3 +104,12 @@ async def test_outbox_and_timers_survive_a_restart_on_postgresql(schema: dict[st
         return db
 
     await cases.check_timers_survive_a_restart(new_db, path_db)
+
+
+async def test_subscriptions_on_postgresql(schema: dict[str, Any]) -> None:
+    db = Database(URL, connect_args=schema)
+    await db.migrate()
+    try:
+        await check_subscriptions(SqlSubscriptions(db))
+    finally:
+        await db.dispose()

@@ -67,7 +67,7 @@ async def test_answers_misses_and_out_of_scope_are_counted(
     engine.intent, engine.ranking = "out_of_scope", ()
     await core.handle(UserEvent.message("tg:1", "kto wygra mecz legia dzisiaj"))
     assert await events(sqlite_states) == [
-        ("question_answered", "pl", "register_brp"),
+        ("question_answered", "pl", "find_doctor"),
         ("question_answered", "pl", "get_bsn"),
         ("misunderstood", "pl", "find_doctor"),
         ("out_of_scope", "pl", None),

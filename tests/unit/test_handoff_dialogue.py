@@ -133,18 +133,18 @@ async def test_asking_for_a_person_opens_one_ticket_and_the_user_can_cancel(desk
 
 
 async def test_did_not_help_feedback_opens_a_ticket_with_the_topic(desk: Desk) -> None:
-    desk.engine.intent, desk.engine.confidence = "health_insurance", 0.9
+    desk.engine.intent, desk.engine.confidence = "dentist", 0.9
     [answer] = await desk.core.handle(
-        UserEvent.message("tg:2", "jak mam sie ubezpieczyc w holandii")
+        UserEvent.message("tg:2", "ile kosztuje dentysta w holandii")
     )
-    assert callbacks.answer_feedback("health_insurance", False) in data_of(answer)
+    assert callbacks.answer_feedback("dentist", False) in data_of(answer)
     [opened] = await desk.core.handle(
-        UserEvent.button("tg:2", callbacks.answer_feedback("health_insurance", False))
+        UserEvent.button("tg:2", callbacks.answer_feedback("dentist", False))
     )
     ticket = await desk.queue.active_ticket("tg:2")
     assert ticket is not None and ticket.label in opened.text
-    assert ticket.topic == "health_insurance" and ticket.answered == ("health_insurance",)
-    assert ticket.messages[0].text == "jak mam sie ubezpieczyc w holandii"
+    assert ticket.topic == "dentist" and ticket.answered == ("dentist",)
+    assert ticket.messages[0].text == "ile kosztuje dentysta w holandii"
 
 
 async def test_forged_claims_and_feedback_are_refused(desk: Desk) -> None:

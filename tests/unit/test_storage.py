@@ -1,5 +1,6 @@
 from bot.storage.conversations import SqlConversationStates
-from tests.storage_cases import check_state_round_trip
+from bot.storage.subscriptions import SqlSubscriptions
+from tests.storage_cases import check_state_round_trip, check_subscriptions
 
 
 async def test_conversation_state_round_trip_on_sqlite(
@@ -11,3 +12,7 @@ async def test_conversation_state_round_trip_on_sqlite(
 async def test_migrations_are_idempotent(sqlite_states: SqlConversationStates) -> None:
     await sqlite_states.db.migrate()
     await check_state_round_trip(sqlite_states)
+
+
+async def test_subscriptions_on_sqlite(sqlite_states: SqlConversationStates) -> None:
+    await check_subscriptions(SqlSubscriptions(sqlite_states.db))

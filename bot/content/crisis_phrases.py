@@ -1,0 +1,101 @@
+"""content/crisis.yml: words and phrases meaning immediate danger, per language and answer.
+
+    suicide:
+      answer: mental_health
+      pl: ["chcę się zabić", "samobój*"]
+      ...
+
+Phrases are folded like messages (case, diacritics, Cyrillic to Latin), so one spelling is
+enough; a trailing '*' matches any ending ("samobój*" matches "samobójstwo", "samobojcze").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.content.loader import Problem
+from bot.content.yamlnodes import Reader
+from bot.folding import fold
+from bot.languages import SUPPORTED
+
+FILE = "crisis.yml"
+MIN_LETTERS = 4  # shorter phrases match too much ordinary text
+
+
+@dataclass(frozen=True)
+class Phrase:
+    words: tuple[str, ...]  # folded; a word ending in '*' is a prefix
+    language: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CrisisGroup:
+    name: str
+    answer: str
+    phrases: tuple[Phrase, ...]
+    # Words that cancel a phrase shortly after them ("geen noodgeval"); folded.
+    unless_after: frozenset[str] = frozenset()
+
+
+def load_crisis(
+    path: Path, answers: tuple[str, ...]
+) -> tuple[tuple[CrisisGroup, ...], list[Problem]]:
+    """The valid groups and the problems (see load_municipalities)."""
+    r = Reader(path)
+    root = r.root()
+    if root is None:
+        return (), r.problems
+    groups: list[CrisisGroup] = []
+    for key, node in root.value if isinstance(root, yaml.MappingNode) else []:
+        name = str(key.value)
+        fields = r.keys(node, f"group {name!r}", ("answer", *SUPPORTED), ("unless_after",))
+        # Every group needs all four languages: a crisis must be recognised in each of them.
+        answer = r.text(fields.get("answer"), "answer") if "answer" in fields else None
+        if answer and answer not in answers:
+            r.problem(fields["answer"], f"answer {answer!r} must be one of {', '.join(answers)}")
+        phrases: list[Phrase] = []
+        for language in SUPPORTED:
+            items = r.sequence(fields.get(language), language) if language in fields else []
+            for item in items:
+                text = r.text(item, "a phrase")
+                if text is None:
+                    continue
+                folded = fold_phrase(text)
+                letters = sum(len(w.rstrip("*")) for w in folded)
+                if letters < MIN_LETTERS:
+                    r.problem(
+                        item,
+                        f"phrase {text!r} is too short to match safely; write at least {MIN_LETTERS} letters",
+                    )
+                    continue
+                phrases.append(Phrase(folded, language, text))
+            if language in fields and not items:
+                r.problem(fields[language], f"group {name!r} has no phrases in {language}")
+        if not isinstance(root, yaml.MappingNode):
+            break
+        cancel_items = (
+            r.sequence(fields["unless_after"], "unless_after") if "unless_after" in fields else []
+        )
+        cancel = frozenset(
+            w
+            for item in cancel_items
+            if (text := r.text(item, "a word"))
+            for w in fold_phrase(text)
+        )
+        if answer in answers:
+            groups.append(CrisisGroup(name, answer, tuple(phrases), cancel))
+    if not isinstance(root, yaml.MappingNode):
+        r.problem(
+            root, "the file must be groups: 'name:' lines with 'answer:' and phrases per language"
+        )
+    return tuple(groups), r.problems
+
+
+def fold_phrase(text: str) -> tuple[str, ...]:
+    """'Chcę się zabić' -> ('chce', 'sie', 'zabic'); 'samobój*' -> ('samoboj*',)."""
+    return tuple(re.findall(r"[a-z0-9]+\*?", fold(text)))

@@ -1,0 +1,30 @@
+"""Load the data files beside the answers: municipalities.yml, events.yml, crisis.yml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.content import crisis_phrases, events, municipalities
+from bot.content.compose import ContentData
+from bot.content.loader import Problem
+from bot.contract import Contract
+
+# The answers a crisis group may send at once.
+CRISIS_ANSWERS = ("emergency", "mental_health", "domestic_violence")
+
+
+def load_data(
+    root: Path, contract: Contract, previous: ContentData | None = None
+) -> tuple[ContentData, list[Problem]]:
+    """A file with a problem keeps its `previous` version; without one (the checker, the
+    bot's first load) its valid entries are used."""
+    places, found_places = municipalities.load_municipalities(root / municipalities.FILE)
+    if found_places and previous is not None:
+        places = previous.municipalities
+    evenings, found_events = events.load_events(root / events.FILE, contract, places)
+    if found_events and previous is not None:
+        evenings = previous.events
+    groups, found_crisis = crisis_phrases.load_crisis(root / crisis_phrases.FILE, CRISIS_ANSWERS)
+    if found_crisis and previous is not None:
+        groups = previous.crisis
+    return ContentData(places, evenings, groups), found_places + found_events + found_crisis

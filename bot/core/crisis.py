@@ -1,0 +1,94 @@
+"""The crisis fast path: danger, suicide or violence at home is answered at once.
+
+Runs before the engine, so neither its confidence nor an outage can turn such a message into
+"I did not understand". Phrases come from content/crisis.yml. Matching works on folded words
+(no case, no diacritics, Bulgarian Cyrillic and Latin alike) and forgives a typo in longer
+words; phrases of several words must appear in order, with at most two other words between
+them, so "zabić się" matches "chcę się zabić"-like orders only when the file lists them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import DamerauLevenshtein
+
+from bot.content.crisis_phrases import CrisisGroup, Phrase
+from bot.folding import words
+
+GAP = 2  # other words allowed between the words of a phrase
+NEGATION_REACH = 3  # words before a phrase in which a group's `unless_after` words cancel it
+
+
+@dataclass(frozen=True)
+class CrisisMatch:
+    answer: str  # the intent to answer with
+    language: str  # the language of the phrase that matched
+    group: str
+
+
+def _typos(length: int) -> int:
+    """Typos forgiven in a word of this length; short words must match exactly."""
+    if length <= 5:
+        return 0
+    return 1 if length <= 8 else 2
+
+
+def _word_matches(pattern: str, word: str) -> bool:
+    if pattern.endswith("*"):
+        stem = pattern[:-1]
+        if len(word) < len(stem) - 1:
+            return False
+        # Stems are short by nature: only long ones forgive a typo ("karetk*" != "kartke").
+        allowed = _typos(len(stem)) if len(stem) >= 7 else 0
+        # The stem against the word's start, with room for one inserted or dropped letter.
+        return any(
+            DamerauLevenshtein.distance(stem, word[:n], score_cutoff=allowed) <= allowed
+            for n in {len(stem) - 1, len(stem), len(stem) + 1}
+            if 0 < n <= len(word)
+        )
+    allowed = _typos(len(pattern))
+    return DamerauLevenshtein.distance(pattern, word, score_cutoff=allowed) <= allowed
+
+
+def _phrase_in(phrase: Phrase, text: Sequence[str], cancel: frozenset[str]) -> bool:
+    first, *rest = phrase.words
+    for start, word in enumerate(text):
+        if not _word_matches(first, word):
+            continue
+        if cancel & set(text[max(0, start - NEGATION_REACH) : start]):
+            continue  # "geen noodgeval", "не е за линейка"
+        position, ok = start, True
+        for pattern in rest:
+            window = range(position + 1, min(len(text), position + 2 + GAP))
+            hit = next((i for i in window if _word_matches(pattern, text[i])), None)
+            if hit is None:
+                ok = False
+                break
+            position = hit
+        if ok:
+            return True
+    return False
+
+
+def find_crisis(
+    text: str, groups: Sequence[CrisisGroup], language: str | None = None
+) -> list[CrisisMatch]:
+    """The crisis groups a message matches, in the file's order (one per answer).
+
+    Phrases of every language are tried, since people in distress mix languages; when the same
+    phrase exists in several, the conversation's language is reported."""
+    folded = words(text)
+    if not folded:
+        return []
+    found: list[CrisisMatch] = []
+    for group in groups:
+        if any(m.answer == group.answer for m in found):
+            continue
+        hits = [p for p in group.phrases if _phrase_in(p, folded, group.unless_after)]
+        if hits:
+            languages = [p.language for p in hits]
+            chosen = language if language in languages else languages[0]
+            found.append(CrisisMatch(group.answer, chosen, group.name))
+    return found

@@ -1,0 +1,110 @@
+"""Live editing through the core: an edited file is served on the next message; a broken
+edit is reported and the last good version stays; the same for municipalities.yml."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.content.store import ContentStore
+from bot.contract import Contract
+from bot.core import callbacks
+from bot.core.conversation import Conversation
+from bot.core.events import UserEvent
+from bot.language_id import LanguageIdentifier
+from bot.languages import SUPPORTED
+from bot.storage.conversations import SqlConversationStates
+from tests.conftest import CONTENT
+from tests.unit.test_conversation import ScriptedEngine
+
+USER = "test:reload"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT, root)
+    return root
+
+
+@pytest.fixture
+def engine() -> ScriptedEngine:
+    return ScriptedEngine(intent="find_doctor")
+
+
+@pytest.fixture
+def core(
+    root: Path,
+    contract: Contract,
+    engine: ScriptedEngine,
+    language_id: LanguageIdentifier,
+    sqlite_states: SqlConversationStates,
+) -> Conversation:
+    store = ContentStore(root, SUPPORTED, contract, check_interval=0)
+    assert [p for p in store.load() if not p.warning] == []
+    return Conversation(contract, store, engine, language_id, sqlite_states)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+async def ask(core: Conversation) -> str:
+    [reply] = await core.handle(UserEvent.message(USER, "hoe vind ik een huisarts"))
+    return reply.text
+
+
+async def test_an_edited_answer_is_served_at_once_and_a_broken_edit_keeps_the_last_good(
+    core: Conversation, root: Path
+) -> None:
+    await core.handle(UserEvent.button(USER, callbacks.language("nl")))
+    before = await ask(core)
+    path = root / "nl" / "find_doctor.md"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    end = lines.index("---", 1)
+    lines.insert(end + 1, "**Nieuw:** de gemeente heeft dit net aangepast.\n")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    edited = await ask(core)
+    assert edited != before and edited.startswith("**Nieuw:** de gemeente heeft dit net aangepast.")
+
+    # A mistake while editing: an unclosed section. Users keep the last good version.
+    edit(path, "**Nieuw:**", "::: stay short\n**Kapot:**")
+    assert await ask(core) == edited
+    problems = core.content.problems
+    assert {p.path for p in problems} == {str(path)}
+    assert any(p.line == 13 and "section is not closed" in p.message for p in problems)
+
+    edit(path, "::: stay short\n**Kapot:**", "**Hersteld:**")
+    assert (await ask(core)).startswith("**Hersteld:**")
+    assert core.content.problems == []
+
+
+async def test_an_edited_desk_is_served_at_once_and_a_broken_file_keeps_the_last_good(
+    core: Conversation, root: Path, engine: ScriptedEngine
+) -> None:
+    engine.intent = "info_point"
+    await core.handle(UserEvent.button(USER, callbacks.language("pl")))
+    await core.handle(UserEvent.message(USER, "gdzie jest punkt informacyjny"))
+    [first] = await core.handle(UserEvent.button(USER, "muni:breda"))
+    places = root / "municipalities.yml"
+    assert "Informatiepunt West-Brabant, stadskantoor Breda" in first.text
+
+    edit(places, "Informatiepunt West-Brabant, stadskantoor Breda", "Nieuwe balie Breda")
+    [second] = await core.handle(UserEvent.message(USER, "gdzie jest punkt informacyjny"))
+    assert "**Nieuwe balie Breda**" in second.text
+
+    # Broken: a weekday nobody knows. The desk people see stays the last good one.
+    edit(
+        places,
+        "- name: Nieuwe balie Breda",
+        '- name: Kapotte balie\n        hours: {maandag: "9-5"}',
+    )
+    [third] = await core.handle(UserEvent.message(USER, "gdzie jest punkt informacyjny"))
+    assert "**Nieuwe balie Breda**" in third.text and "Kapotte" not in third.text
+    assert {p.path for p in core.content.problems} == {str(places)}
+    assert any("unknown weekday 'maandag'" in p.message for p in core.content.problems)
