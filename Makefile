@@ -56,7 +56,7 @@ content-check: $(BIN)/mip  ## validate content/ (file:line for each problem)
 
 i18n: $(BIN)/mip  ## refresh the gettext catalogs after changing UI strings in bot/
 	$(BIN)/pybabel extract -F babel.cfg -k gettext --no-location --omit-header --sort-output -o bot/locale/messages.pot .
-	$(BIN)/pybabel update -i bot/locale/messages.pot -d bot/locale --no-location --omit-header --no-fuzzy-matching
+	$(BIN)/pybabel update -i bot/locale/messages.pot -d bot/locale --no-fuzzy-matching
 
 clean:  ## remove both environments, the model and the local database
 	rm -rf $(VENV) .mip intents/models data
