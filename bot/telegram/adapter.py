@@ -232,7 +232,6 @@ def build_application(
         .get_updates_request(HTTPXRequest(connection_pool_size=2))
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(PerChatUpdateProcessor())
-        .post_init(_post_init)
     )
     if settings.telegram_base_url:
         base = settings.telegram_base_url.rstrip("/")
@@ -255,12 +254,12 @@ def command_menu(language: str) -> list[tuple[str, str]]:
     ]
 
 
-async def _post_init(application: TgApplication) -> None:
-    # The command menu in Telegram's clients, per interface language; a Bot API server
-    # without setMyCommands is no reason to stop.
+async def set_command_menu(bot: Bot) -> None:
+    """The command menu in Telegram's clients, per interface language."""
+    # A Bot API server without setMyCommands is no reason to stop.
     try:
-        await application.bot.set_my_commands(command_menu(DEFAULT))
+        await bot.set_my_commands(command_menu(DEFAULT))
         for language in SUPPORTED:
-            await application.bot.set_my_commands(command_menu(language), language_code=language)
+            await bot.set_my_commands(command_menu(language), language_code=language)
     except TelegramError as e:
         log.warning("could not set the command menu: %s", e)

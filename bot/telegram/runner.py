@@ -18,7 +18,7 @@ from bot.core.outbox import OutboxSource
 from bot.core.throttle import Throttle, ThrottledConversation
 from bot.storage.db import Database
 from bot.storage.processed_updates import SqlProcessedUpdates
-from bot.telegram.adapter import ALLOWED_UPDATES, build_application
+from bot.telegram.adapter import ALLOWED_UPDATES, build_application, set_command_menu
 from bot.telegram.outbox import OutboxDispatcher
 from bot.telegram.settings import TelegramSettings
 from bot.telegram.signing import CallbackSigner
@@ -36,7 +36,9 @@ async def run(
     outbox: OutboxSource | None = None,
     telegram: TelegramSettings | None = None,
     stop: asyncio.Event | None = None,
+    started: asyncio.Event | None = None,
 ) -> None:
+    """Serve until cancelled or `stop` is set; `started` is set once updates are received."""
     telegram = telegram or TelegramSettings.from_env(settings.telegram_token)
     updates = SqlProcessedUpdates(db)
     application, adapter = build_application(
@@ -53,6 +55,7 @@ async def run(
     dispatcher = OutboxDispatcher(outbox, send) if outbox is not None else None
     async with application:
         await application.start()
+        await set_command_menu(application.bot)
         updater = application.updater
         assert updater is not None
         if telegram.webhook is not None:
@@ -72,6 +75,8 @@ async def run(
         housekeeping = asyncio.create_task(_housekeeping(updates), name="housekeeping")
         if dispatcher is not None:
             dispatcher.start()
+        if started is not None:
+            started.set()
         try:
             await stop.wait()
         finally:

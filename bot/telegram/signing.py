@@ -44,6 +44,6 @@ class CallbackSigner:
         payload, separator, tag = data.rpartition(SEPARATOR)
         if not separator or len(tag) != TAG_CHARS:
             return None
-        if not hmac.compare_digest(tag, self._tag(chat_id, payload)):
+        if not hmac.compare_digest(tag.encode(), self._tag(chat_id, payload).encode()):
             return None
         return payload
