@@ -133,10 +133,10 @@ class Chat:
         self.seen.extend(found)
         return found
 
-    async def replies(self, count: int, timeout: float = 10.0) -> list[Sent]:
-        """Exactly the next `count` messages from the bot (fails after `timeout` seconds)."""
+    async def replies(self, count: int, within: float = 10.0) -> list[Sent]:
+        """Exactly the next `count` messages from the bot (fails after `within` seconds)."""
         got: list[Sent] = []
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         while len(got) < count:
             if time.monotonic() > deadline:
                 texts = [s.plain[:80] for s in got]
@@ -147,8 +147,8 @@ class Chat:
         assert len(got) == count, f"expected {count} replies, got {[s.plain[:80] for s in got]}"
         return got
 
-    async def reply(self, timeout: float = 10.0) -> Sent:
-        [sent] = await self.replies(1, timeout)
+    async def reply(self, within: float = 10.0) -> Sent:
+        [sent] = await self.replies(1, within)
         return sent
 
     async def silence(self, seconds: float) -> list[Sent]:

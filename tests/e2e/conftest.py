@@ -14,11 +14,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.app import open_app
 from bot.config import Secret, Settings
+from bot.content.store import ContentStore
+from bot.contract import Contract
+from bot.core.conversation import Conversation
+from bot.engine.client import EngineClient
+from bot.language_id import LanguageIdentifier
+from bot.storage.conversations import SqlConversationStates
+from bot.storage.db import Database
 from bot.telegram.runner import run
 from bot.telegram.settings import TelegramSettings, Webhook
-from tests.conftest import CONTENT, INTENTS, ROOT
+from tests.conftest import ROOT
 from tests.e2e.botapi_client import Chat
 from tests.e2e.engine_switch import EngineSwitch
 
@@ -29,23 +35,30 @@ _tokens = itertools.count(1)
 @pytest.fixture(scope="session")
 def botapi_url() -> Iterator[str]:
     """telegram-test-api, installed by `make test` (npm ci into tests/e2e/botapi)."""
+    from bot.engine.process import free_port
+
     node = shutil.which("node")
     if node is None or not (BOTAPI / "node_modules" / "telegram-test-api").is_dir():
         pytest.fail("the Bot API emulator is not installed: run `make botapi` (needs Node.js)")
-    from bot.engine.process import free_port
-
     port = free_port()
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [node, "server.js", str(port)], cwd=BOTAPI, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        assert line.startswith("ready"), f"emulator did not start: {line!r}"
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    ) as process:
+        try:
+            assert process.stdout is not None
+            line = process.stdout.readline()
+            assert line.startswith("ready"), f"emulator did not start: {line!r}"
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+@dataclass(frozen=True)
+class Shared:
+    contract: Contract
+    content: ContentStore
+    languages: LanguageIdentifier
 
 
 @dataclass
@@ -53,49 +66,69 @@ class RunningBot:
     token: str
     http: httpx.AsyncClient
     switch: EngineSwitch
-    db_url: str
+    db: Database
 
     def chat(self, language_code: str | None = None) -> Chat:
         return Chat(self.http, self.token, language_code)
 
 
 async def start_bot(
-    botapi_url: str, engine_url: str, tmp_path: Path, webhook: Webhook | None = None
+    shared: Shared,
+    botapi_url: str,
+    engine_url: str,
+    tmp_path: Path,
+    webhook: Webhook | None = None,
 ) -> AsyncIterator[RunningBot]:
-    token = f"{next(_tokens)}{os.getpid()}:e2e-token-{tmp_path.name}"
+    """`mip run` in-process: the real runner, PTB over HTTP to the emulator."""
+    token = f"{next(_tokens)}{os.getpid()}:e2e-{tmp_path.name}"
     switch = EngineSwitch(engine_url)
     await switch.start()
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
     settings = Settings.from_env(
         {
-            "MIP_DATABASE_URL": db_url,
+            "MIP_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
             "MIP_ENGINE_URL": switch.url,
-            "MIP_INTENTS_DIR": str(INTENTS),
-            "MIP_CONTENT_DIR": str(CONTENT),
             "MIP_TELEGRAM_TOKEN": token,
             "MIP_TELEGRAM_BASE_URL": botapi_url,
         }
     )
     telegram = TelegramSettings(Secret("e2e-callback-secret"), webhook)
+    db = Database(settings.database_url)
+    await db.migrate()
+    # As bot.app.open_app assembles it, with the session's content and language model
+    # (building the language model takes ~10 s; the bot does it once at start).
+    engine = EngineClient(switch.url, timeout=settings.engine_timeout)
+    conversation = Conversation(
+        shared.contract, shared.content, engine, shared.languages, SqlConversationStates(db)
+    )
     stop, started = asyncio.Event(), asyncio.Event()
-    async with open_app(settings) as app, httpx.AsyncClient(base_url=botapi_url) as http:
+    async with httpx.AsyncClient(base_url=botapi_url) as http:
         task = asyncio.create_task(
-            run(settings, app.conversation, app.db, telegram=telegram, stop=stop, started=started)
+            run(settings, conversation, db, telegram=telegram, stop=stop, started=started)
         )
         waiting = asyncio.create_task(started.wait())
         await asyncio.wait({task, waiting}, timeout=20, return_when=asyncio.FIRST_COMPLETED)
+        waiting.cancel()
         if task.done():
             task.result()  # raises what stopped the bot
         assert started.is_set(), "the bot did not start within 20 s"
         try:
-            yield RunningBot(token, http, switch, db_url)
+            yield RunningBot(token, http, switch, db)
         finally:
             stop.set()
             await asyncio.wait_for(task, 20)
             await switch.stop()
+            await engine.aclose()
+            await db.dispose()
 
 
 @pytest.fixture
-async def bot(botapi_url: str, engine_url: str, tmp_path: Path) -> AsyncIterator[RunningBot]:
-    async for running in start_bot(botapi_url, engine_url, tmp_path):
+def shared(contract: Contract, content: ContentStore, language_id: LanguageIdentifier) -> Shared:
+    return Shared(contract, content, language_id)
+
+
+@pytest.fixture
+async def bot(
+    shared: Shared, botapi_url: str, engine_url: str, tmp_path: Path
+) -> AsyncIterator[RunningBot]:
+    async for running in start_bot(shared, botapi_url, engine_url, tmp_path):
         yield running

@@ -77,7 +77,7 @@ async def test_engine_stopped_mid_conversation_still_answers_within_two_seconds(
     await bot.switch.stop()
     sent = time.monotonic()
     await chat.say("gdzie znajdę lekarza rodzinnego?")
-    reply = await chat.reply(timeout=5)
+    reply = await chat.reply(within=5)
     assert reply.at - sent < 2.0, f"answered after {reply.at - sent:.2f} s"
     assert t.gettext("I cannot read questions right now. Choose a topic, or talk to a person.") in reply.plain
     assert t.gettext("🙋 Talk to a person") in reply.labels
@@ -94,7 +94,7 @@ async def test_engine_that_hangs_still_gets_an_answer_within_two_seconds(
     await bot.switch.start()  # same port, now accepting and never answering
     sent = time.monotonic()
     await chat.say("hoe vraag ik zorgtoeslag aan?")
-    reply = await chat.reply(timeout=5)
+    reply = await chat.reply(within=5)
     assert reply.at - sent < 2.0, f"answered after {reply.at - sent:.2f} s"
     assert t.gettext("🙋 Talk to a person") in reply.labels
 

@@ -78,11 +78,16 @@ TelegramServer.formatUpdate = (update) => {
   return formatted;
 };
 
-// Gap 2: the message returned from sendMessage has its date in milliseconds.
+// Gap 2: the message returned from sendMessage has its date in milliseconds, and echoes
+// form-encoded object fields (link_preview_options...) as JSON strings.
 const addBotMessage = TelegramServer.prototype.addBotMessage;
-TelegramServer.prototype.addBotMessage = function addBotMessageInSeconds(...args) {
-  const message = addBotMessage.apply(this, args);
-  return { ...message, date: Math.floor(message.date / 1000) };
+TelegramServer.prototype.addBotMessage = function addBotMessageAsTelegram(...args) {
+  const message = { ...addBotMessage.apply(this, args) };
+  message.date = Math.floor(message.date / 1000);
+  for (const [key, value] of Object.entries(message)) {
+    if (typeof value === 'string' && /^[[{]/.test(value)) message[key] = JSON.parse(value);
+  }
+  return message;
 };
 
 // A webhook gets Telegram's secret-token header, as the real server sends it.
