@@ -38,7 +38,7 @@ class Settings:
     engine_url: str | None = None
     engine_python: str | None = None
     engine_venv: Path = Path(".mip/engine-venv")
-    engine_timeout: float = 1.5  # answers, menu included, within 2 s
+    engine_timeout: float = 1.2  # the whole answer, menu included, within 2 s
     intents_dir: Path = Path("intents")
     content_dir: Path = Path("content")
     telegram_token: Secret = field(default_factory=lambda: Secret(""))

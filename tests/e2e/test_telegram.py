@@ -9,6 +9,8 @@ two key persons claiming at once) join this tier when the handoff queue is merge
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 
 import pytest
@@ -99,16 +101,21 @@ async def test_engine_that_hangs_still_gets_an_answer_within_two_seconds(
     assert t.gettext("🙋 Talk to a person") in reply.labels
 
 
-async def test_a_redelivered_update_is_handled_once(bot: RunningBot) -> None:
+async def test_a_redelivered_update_is_handled_once(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
     chat = bot.chat("nl")
     update_id = await chat.update(message=chat.message(message_id=1, text="/menu"))
     await chat.reply()
+    caplog.set_level(logging.INFO, logger="bot.telegram.adapter")
     await chat.redeliver(update_id)
     for _ in range(100):
         if await chat.delivered(update_id):
             break
+        await asyncio.sleep(0.02)
     assert await chat.delivered(update_id)
     assert await chat.silence(0.7) == []
+    assert f"update {update_id} was handled before; skipped" in caplog.text
 
 
 async def test_a_forged_button_gets_this_button_has_expired(bot: RunningBot) -> None:
