@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.core.state import ConversationState
 from bot.storage.conversations import SqlConversationStates
+from bot.storage.processed_updates import SqlProcessedUpdates
 
 
 async def check_state_round_trip(states: SqlConversationStates) -> None:
@@ -16,3 +19,14 @@ async def check_state_round_trip(states: SqlConversationStates) -> None:
     assert await states.load("tg:1") == state
     await states.forget("tg:1")
     assert await states.load("tg:1") == ConversationState("tg:1")
+
+
+async def check_processed_updates(updates: SqlProcessedUpdates) -> None:
+    assert await updates.claim(666, 1)
+    assert not await updates.claim(666, 1)
+    assert await updates.claim(777, 1)  # another bot counts its own update ids
+    assert await updates.claim(666, 2**40)  # update ids beyond 32 bits
+    assert await updates.prune() == 0
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=8)
+    assert await updates.prune(now=later) == 3
+    assert await updates.claim(666, 1)

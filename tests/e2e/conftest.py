@@ -18,6 +18,7 @@ from bot.config import Secret, Settings
 from bot.content.store import ContentStore
 from bot.contract import Contract
 from bot.core.conversation import Conversation
+from bot.core.outbox import OutboxSource
 from bot.engine.client import EngineClient
 from bot.language_id import LanguageIdentifier
 from bot.storage.conversations import SqlConversationStates
@@ -78,8 +79,13 @@ async def start_bot(
     engine_url: str,
     tmp_path: Path,
     webhook: Webhook | None = None,
+    outbox: OutboxSource | None = None,
 ) -> AsyncIterator[RunningBot]:
-    """`mip run` in-process: the real runner, PTB over HTTP to the emulator."""
+    """`mip run` in-process: the real runner, PTB over HTTP to the emulator.
+
+    Handoff merge: build the outbox repository on `db` and pass it as `outbox`, so relays
+    to key persons and users go through the same dispatcher as in production.
+    """
     token = f"{next(_tokens)}{os.getpid()}:e2e-{tmp_path.name}"
     switch = EngineSwitch(engine_url)
     await switch.start()
@@ -103,7 +109,15 @@ async def start_bot(
     stop, started = asyncio.Event(), asyncio.Event()
     async with httpx.AsyncClient(base_url=botapi_url) as http:
         task = asyncio.create_task(
-            run(settings, conversation, db, telegram=telegram, stop=stop, started=started)
+            run(
+                settings,
+                conversation,
+                db,
+                outbox=outbox,
+                telegram=telegram,
+                stop=stop,
+                started=started,
+            )
         )
         waiting = asyncio.create_task(started.wait())
         await asyncio.wait({task, waiting}, timeout=20, return_when=asyncio.FIRST_COMPLETED)

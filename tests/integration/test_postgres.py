@@ -11,7 +11,8 @@ from sqlalchemy import text
 
 from bot.storage.conversations import SqlConversationStates
 from bot.storage.db import Database
-from tests.storage_cases import check_state_round_trip
+from bot.storage.processed_updates import SqlProcessedUpdates
+from tests.storage_cases import check_processed_updates, check_state_round_trip
 
 pytestmark = pytest.mark.integration
 URL = os.environ.get("MIP_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -42,3 +43,7 @@ async def test_conversation_state_round_trip_on_postgresql(
     pg_states: SqlConversationStates,
 ) -> None:
     await check_state_round_trip(pg_states)
+
+
+async def test_processed_updates_on_postgresql(pg_states: SqlConversationStates) -> None:
+    await check_processed_updates(SqlProcessedUpdates(pg_states.db))
