@@ -124,3 +124,22 @@ async def test_fifty_messages_in_ten_seconds_get_one_slow_down_notice(bot: Runni
     texts = [s.plain for s in chat.seen]
     assert texts.count(notice) == 1
     assert len(texts) == 9  # eight answers, one notice
+
+
+async def test_in_a_group_the_bot_says_once_that_it_works_in_private_chat(
+    bot: RunningBot,
+) -> None:
+    member = bot.chat("ro")
+    group = bot.chat("ro")  # its id stands in for the group's
+    group.chat = {"id": -group.user_id, "type": "supergroup", "title": "Muncitori"}
+    group.user_id = -group.user_id
+    group.user = member.user
+    for i in range(3):
+        await group.command(f"/start {i}")
+    [notice] = await group.replies(1)
+    assert notice.plain == Texts("ro").gettext(
+        "I answer questions only in a private chat, to keep your questions private. Write to me directly."
+    )
+    assert notice.button(Texts("ro").gettext("💬 Open a private chat"))["url"] == "https://t.me/MipTestBot"
+    assert await group.silence(0.5) == []
+    assert await member.silence(0) == []

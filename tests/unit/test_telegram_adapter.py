@@ -143,3 +143,32 @@ async def test_the_command_menu_is_set_per_language(bot: Harness) -> None:
     await set_command_menu(bot.application.bot)
     menus = [c for c in bot.api.calls if c.method == "setMyCommands"]
     assert {c.params.get("language_code") for c in menus} == {None, "pl", "bg", "ro", "nl"}
+
+
+async def test_one_chats_updates_run_in_order_and_other_chats_alongside() -> None:
+    import asyncio
+
+    from bot.telegram.adapter import PerChatUpdateProcessor
+
+    processor = PerChatUpdateProcessor()
+    log: list[str] = []
+
+    async def handle(name: str, pause: float) -> None:
+        log.append(f"{name} start")
+        await asyncio.sleep(pause)
+        log.append(f"{name} end")
+
+    def upd(update_id: int, chat_id: int) -> Update:
+        data = tg.message(update_id, text="x", chat=tg.private_chat(chat_id))
+        result = Update.de_json(data, None)
+        assert result is not None
+        return result
+
+    async with processor:
+        await asyncio.gather(
+            processor.process_update(upd(1, 1), handle("a1", 0.05)),
+            processor.process_update(upd(2, 1), handle("a2", 0.0)),
+            processor.process_update(upd(3, 2), handle("b1", 0.0)),
+        )
+    assert log.index("a1 end") < log.index("a2 start")
+    assert log.index("b1 end") < log.index("a1 end")
