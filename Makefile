@@ -2,10 +2,12 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The Bot API server of the e2e tests (telegram-test-api, pinned in its package-lock.json).
+BOTAPI := tests/e2e/botapi
 lang ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help chat test test-unit test-integration test-e2e lint train engine eval content-check i18n browser report clean
+.PHONY: help chat test test-unit test-integration test-e2e lint train engine eval content-check i18n browser report clean botapi
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -20,7 +22,13 @@ $(BIN)/mip: pyproject.toml
 chat: $(BIN)/mip  ## chat with the bot in this terminal (make chat lang=pl); installs and trains on first use
 	$(BIN)/mip chat $(if $(lang),--lang $(lang))
 
-test: $(BIN)/mip browser  ## the whole suite: lint, content check, unit, integration (real engine, PostgreSQL), e2e
+$(BOTAPI)/node_modules/.installed: $(BOTAPI)/package.json $(BOTAPI)/package-lock.json
+	npm ci --prefix $(BOTAPI) --no-audit --no-fund
+	@touch $@
+
+botapi: $(BOTAPI)/node_modules/.installed  ## install the Bot API emulator for the e2e tests (needs Node.js 18+)
+
+test: $(BIN)/mip botapi browser  ## the whole suite: lint, content check, unit, integration (real engine, PostgreSQL), e2e (terminal and Telegram)
 	$(BIN)/ruff check bot tests
 	$(BIN)/mypy
 	$(BIN)/mip content check
@@ -34,7 +42,7 @@ test-integration: $(BIN)/mip  ## real engine and PostgreSQL
 	$(BIN)/mip train
 	$(BIN)/python -m pytest -m integration
 
-test-e2e: $(BIN)/mip browser  ## the terminal chat as a subprocess, the report in headless chromium
+test-e2e: $(BIN)/mip botapi browser  ## the terminal chat and the Telegram bot against a Bot API server; the report in headless chromium
 	$(BIN)/mip train
 	$(BIN)/python -m pytest -m e2e
 
@@ -67,5 +75,5 @@ browser:  ## Debian's chromium, for the report's browser test (installed with ap
 report: $(BIN)/mip  ## anonymous report for the municipality in reports/ (HTML + CSV)
 	$(BIN)/mip report --out reports
 
-clean:  ## remove both environments, the model and the local database
-	rm -rf $(VENV) .mip intents/models data
+clean:  ## remove both environments, the model, the local database and the emulator
+	rm -rf $(VENV) .mip intents/models data $(BOTAPI)/node_modules

@@ -145,12 +145,16 @@ async def _chat(settings: Settings, language: str | None, who: str) -> int:
 
 async def _telegram(settings: Settings) -> int:
     from bot.app import open_app
-    from bot.telegram.adapter import run_polling
+    from bot.handoff.outbox import SqlOutbox
+    from bot.telegram.runner import run
+    from bot.telegram.settings import TelegramSettings
 
     if not settings.telegram_token:
         raise ConfigError("MIP_TELEGRAM_TOKEN is not set (the token BotFather gave you)")
-    async with open_app(settings) as app:
-        await run_polling(settings, app.conversation)
+    telegram = TelegramSettings.from_env(settings.telegram_token)  # fail fast, before the engine
+    async with open_app(settings) as app, app.running():
+        outbox = SqlOutbox(app.db, prefix="tg:")
+        await run(settings, app.conversation, app.db, outbox=outbox, telegram=telegram)
     return 0
 
 

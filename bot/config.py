@@ -38,7 +38,7 @@ class Settings:
     engine_url: str | None = None
     engine_python: str | None = None
     engine_venv: Path = Path(".mip/engine-venv")
-    engine_timeout: float = 2.0
+    engine_timeout: float = 1.2  # the whole answer, menu included, within 2 s
     intents_dir: Path = Path("intents")
     content_dir: Path = Path("content")
     telegram_token: Secret = field(default_factory=lambda: Secret(""))
@@ -62,7 +62,7 @@ class Settings:
             raise ConfigError(
                 f"MIP_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}"
             )
-        timeout = get("ENGINE_TIMEOUT") or "2.0"
+        timeout = get("ENGINE_TIMEOUT") or str(cls.engine_timeout)
         try:
             engine_timeout = float(timeout)
         except ValueError:

@@ -53,7 +53,7 @@ async def engine_url() -> AsyncIterator[str]:
     if url := os.environ.get("MIP_TEST_ENGINE_URL"):
         yield url.rstrip("/")
         return
-    venv = os.environ.get("MIP_ENGINE_VENV", str(ROOT / ".mip" / "engine-venv"))
+    venv = os.environ.get("MIP_ENGINE_VENV") or str(ROOT / ".mip" / "engine-venv")
     settings = Settings.from_env({"MIP_INTENTS_DIR": str(INTENTS), "MIP_ENGINE_VENV": venv})
     async with LocalEngine(settings) as url:
         yield url

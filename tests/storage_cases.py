@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.core.announcements import Subscription
 from bot.core.state import ConversationState
 from bot.storage.conversations import SqlConversationStates
+from bot.storage.processed_updates import SqlProcessedUpdates
 from bot.storage.subscriptions import SqlSubscriptions
 
 
@@ -34,3 +37,14 @@ async def check_subscriptions(subscriptions: SqlSubscriptions) -> None:
     assert not await subscriptions.unsubscribe("tg:2")
     await subscriptions.mark_announced("evening-1", 3)
     assert await subscriptions.announced() == {"evening-1"}
+
+
+async def check_processed_updates(updates: SqlProcessedUpdates) -> None:
+    assert await updates.claim(666, 1)
+    assert not await updates.claim(666, 1)
+    assert await updates.claim(777, 1)  # another bot counts its own update ids
+    assert await updates.claim(666, 2**40)  # update ids beyond 32 bits
+    assert await updates.prune() == 0
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=8)
+    assert await updates.prune(now=later) == 3
+    assert await updates.claim(666, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,7 @@ class EngineClient:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 1.0)),
@@ -55,8 +57,12 @@ class EngineClient:
 
     async def parse(self, text: str) -> ParseResult:
         try:
-            response = await self._http.post("/model/parse", json={"text": text[:MAX_PARSE_CHARS]})
-        except httpx.TimeoutException as e:
+            # httpx's timeouts are per connect/read/write; the user waits for all of them.
+            async with asyncio.timeout(self.timeout):
+                response = await self._http.post(
+                    "/model/parse", json={"text": text[:MAX_PARSE_CHARS]}
+                )
+        except (httpx.TimeoutException, TimeoutError) as e:
             raise EngineUnavailable(f"engine at {self.base_url} did not answer in time") from e
         except httpx.TransportError as e:
             raise EngineUnavailable(f"engine at {self.base_url} is not reachable: {e!r}") from e

@@ -1,145 +1,268 @@
-"""Turn Telegram updates into core events and core replies into Bot API calls.
+"""The Telegram adapter: updates in, core events through, replies out as Bot API calls.
 
-Long polling; `MIP_TELEGRAM_BASE_URL` points python-telegram-bot at another Bot API server.
+Only bot/telegram/ imports `telegram`. The pieces: `mapping` (update -> event, reply ->
+message parts), `signing` (callback data HMAC), `request` (retries that never double-send),
+`outbox` (delivers messages the core wrote for other users), `runner` (polling or webhook).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
+from collections.abc import Awaitable
+from typing import Any, Protocol
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
-    CallbackQueryHandler,
-    CommandHandler,
+    ApplicationHandlerStop,
+    BaseUpdateProcessor,
     ContextTypes,
-    MessageHandler,
-    filters,
+    TypeHandler,
 )
+from telegram.request import HTTPXRequest
 
 from bot.config import ConfigError, Settings
-from bot.content.render import escape_html, render_telegram_html
-from bot.core.conversation import Conversation
 from bot.core.events import Reply, UserEvent
+from bot.i18n import Texts
+from bot.languages import DEFAULT, SUPPORTED, normalise
+from bot.telegram.mapping import event_for, is_private, parts_for
+from bot.telegram.request import RetryingRequest
+from bot.telegram.signing import CallbackSigner
 
 log = logging.getLogger(__name__)
-COMMANDS = (
-    "start",
-    "menu",
-    "help",
-    "language",
-    "profile",
-    "settings",
-    "events",
-    "subscribe",
-    "unsubscribe",
-)
+
+# Only what the bot uses: no channel posts, reactions or member lists of others.
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
+GROUP_CHATS = (ChatType.GROUP, ChatType.SUPERGROUP)
+JOINED = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR)
+# Remembered groups already told "private chat only" (per process: at worst once more after
+# a restart, never once per message).
+MAX_TOLD_GROUPS = 10_000
+
+TgApplication = Application[Any, Any, Any, Any, Any, Any]
+TgContext = ContextTypes.DEFAULT_TYPE
 
 
-def user_key(update: Update) -> str:
-    user = update.effective_user
-    return (
-        f"tg:{user.id}"
-        if user
-        else f"tg-chat:{update.effective_chat.id if update.effective_chat else 0}"
-    )
+class EventHandler(Protocol):
+    async def handle(self, event: UserEvent) -> list[Reply]: ...
 
 
-def hint(update: Update) -> str | None:
-    return update.effective_user.language_code if update.effective_user else None
+class UpdateLog(Protocol):
+    """Remembers handled updates (bot.storage.processed_updates.SqlProcessedUpdates)."""
+
+    async def claim(self, bot_id: int, update_id: int) -> bool: ...
 
 
-def markup(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.buttons:
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Updates of one chat strictly in order, different chats concurrently.
+
+    A conversation's state is read, changed and written per update; two updates of the same
+    chat at once would overwrite each other. One slow user never holds up the others.
+    """
+
+    def __init__(self, max_concurrent_updates: int = 256) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._users: Counter[int] = Counter()
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = _chat_key(update)
+        if key is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] += 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key], self._locks[key]
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+
+def _chat_key(update: object) -> int | None:
+    if not isinstance(update, Update):
         return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-            for row in reply.buttons
-        ]
-    )
-
-
-def html(reply: Reply) -> str:
-    return render_telegram_html(reply.text) if reply.markdown else escape_html(reply.text)
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    return update.effective_user.id if update.effective_user else None
 
 
 class TelegramAdapter:
-    def __init__(self, conversation: Conversation) -> None:
-        self.conversation = conversation
+    def __init__(
+        self, handler: EventHandler, signer: CallbackSigner, updates: UpdateLog | None = None
+    ) -> None:
+        self.handler = handler
+        self.signer = signer
+        self.updates = updates
+        self._told_groups: set[int] = set()
 
-    async def deliver(self, update: Update, replies: list[Reply]) -> None:
+    # -- handlers ---------------------------------------------------------------------------
+
+    async def once(self, update: Update, context: TgContext) -> None:
+        """Runs before every other handler: a redelivered update stops here."""
+        if self.updates is None:
+            return
+        if not await self.updates.claim(context.bot.id, update.update_id):
+            log.info("update %d was handled before; skipped", update.update_id)
+            raise ApplicationHandlerStop
+
+    async def on_update(self, update: Update, context: TgContext) -> None:
+        if update.callback_query is not None:
+            # Stops the client's spinner; failing to do so must not cost the answer.
+            try:
+                await update.callback_query.answer()
+            except TelegramError as e:
+                log.warning("could not answer callback query: %s", e)
+        if update.my_chat_member is not None:
+            await self.on_membership(update, context)
+            return
+        if not is_private(update):
+            await self.on_group_message(update, context)
+            return
+        event = event_for(update, self.signer)
+        if event is None or update.effective_chat is None:
+            return
+        try:
+            replies = await self.handler.handle(event)
+        except Exception:
+            # The user hears something either way; the error handler is for Telegram errors.
+            log.exception("the conversation failed on update %d", update.update_id)
+            replies = [self.sorry(event.locale_hint)]
+        await self.send(context.bot, update.effective_chat.id, replies)
+
+    async def on_membership(self, update: Update, context: TgContext) -> None:
+        change = update.my_chat_member
+        assert change is not None
+        chat = change.chat
+        if chat.type in GROUP_CHATS and change.new_chat_member.status in JOINED:
+            await self.tell_group(context.bot, chat.id, change.from_user.language_code)
+
+    async def on_group_message(self, update: Update, context: TgContext) -> None:
         chat = update.effective_chat
-        if chat is None:
+        if chat is None or chat.type not in GROUP_CHATS or chat.id in self._told_groups:
             return
-        for reply in replies:
-            await chat.send_message(
-                html(reply),
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup(reply),
-                disable_web_page_preview=True,
+        hint = update.effective_user.language_code if update.effective_user else None
+        await self.tell_group(context.bot, chat.id, hint)
+
+    async def tell_group(self, bot: Bot, chat_id: int, hint: str | None) -> None:
+        if len(self._told_groups) >= MAX_TOLD_GROUPS:
+            self._told_groups.clear()
+        self._told_groups.add(chat_id)
+        language = normalise(hint)
+        languages = (language,) if language else SUPPORTED
+        text = "\n".join(
+            Texts(code).gettext(
+                "I answer questions only in a private chat, to keep your questions private. Write to me directly."
             )
-
-    async def on_command(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        text = update.effective_message.text if update.effective_message else ""
-        name = (text or "/start").split()[0].split("@")[0]
-        event = UserEvent.command(user_key(update), name, hint(update))
-        await self.deliver(update, await self.conversation.handle(event))
-
-    async def on_text(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        text = update.effective_message.text if update.effective_message else ""
-        event = UserEvent.message(user_key(update), text or "", hint(update))
-        await self.deliver(update, await self.conversation.handle(event))
-
-    async def on_button(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
-        if query is None:
-            return
-        await query.answer()
-        event = UserEvent.button(user_key(update), query.data or "", hint(update))
-        await self.deliver(update, await self.conversation.handle(event))
-
-    async def on_other(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        event = UserEvent.media(user_key(update), "media", hint(update))
-        await self.deliver(update, await self.conversation.handle(event))
+            for code in languages
+        )
+        label = Texts(language or DEFAULT).gettext("💬 Open a private chat")
+        markup = (
+            InlineKeyboardMarkup([[InlineKeyboardButton(label, url=bot.link)]])
+            if bot.username
+            else None
+        )
+        await bot.send_message(chat_id, text, reply_markup=markup)
 
     @staticmethod
-    async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        log.error("error while handling an update", exc_info=context.error)
+    def sorry(hint: str | None) -> Reply:
+        language = normalise(hint) or DEFAULT
+        return Reply(
+            Texts(language).gettext(
+                "Something went wrong on my side. Please try again in a minute."
+            ),
+            language=language,
+        )
+
+    @staticmethod
+    async def on_error(update: object, context: TgContext) -> None:
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("error while handling update %s", update_id, exc_info=context.error)
+
+    # -- sending ----------------------------------------------------------------------------
+
+    async def send(self, bot: Bot, chat_id: int, replies: list[Reply]) -> None:
+        for reply in replies:
+            for part in parts_for(reply, chat_id, self.signer):
+                await bot.send_message(
+                    chat_id,
+                    part.html,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=part.markup,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
 
 
-def build_application(settings: Settings, conversation: Conversation) -> Application:  # type: ignore[type-arg]
+def build_application(
+    settings: Settings,
+    handler: EventHandler,
+    signer: CallbackSigner,
+    updates: UpdateLog | None = None,
+    *,
+    request: HTTPXRequest | None = None,
+) -> tuple[TgApplication, TelegramAdapter]:
+    """The PTB Application with the adapter's handlers (not started)."""
     token = settings.telegram_token.get()
     if not token:
         raise ConfigError("MIP_TELEGRAM_TOKEN is not set (the token BotFather gave you)")
-    builder = ApplicationBuilder().token(token).rate_limiter(AIORateLimiter())
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .request(request or RetryingRequest(connection_pool_size=64))
+        .get_updates_request(HTTPXRequest(connection_pool_size=2))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(PerChatUpdateProcessor())
+    )
     if settings.telegram_base_url:
         base = settings.telegram_base_url.rstrip("/")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
-    application = builder.build()
-    adapter = TelegramAdapter(conversation)
-    application.add_handler(CommandHandler(list(COMMANDS), adapter.on_command))
-    application.add_handler(CallbackQueryHandler(adapter.on_button))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, adapter.on_text))
-    application.add_handler(MessageHandler(filters.COMMAND, adapter.on_command))
-    application.add_handler(MessageHandler(~filters.UpdateType.EDITED, adapter.on_other))
+    application: TgApplication = builder.build()
+    adapter = TelegramAdapter(handler, signer, updates)
+    application.add_handler(TypeHandler(Update, adapter.once), group=-1)
+    application.add_handler(TypeHandler(Update, adapter.on_update))
     application.add_error_handler(adapter.on_error)
-    return application
+    return application, adapter
 
 
-async def run_polling(settings: Settings, conversation: Conversation) -> None:
-    application = build_application(settings, conversation)
-    async with application:
-        await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(drop_pending_updates=False)
-        log.info("Telegram bot is polling")
-        try:
-            await asyncio.Event().wait()
-        finally:
-            await application.updater.stop()
-            await application.stop()
+def command_menu(language: str) -> list[tuple[str, str]]:
+    t = Texts(language)
+    return [
+        ("start", t.gettext("Start")),
+        ("menu", t.gettext("Topics")),
+        ("language", t.gettext("Change language")),
+        ("help", t.gettext("What I can do")),
+        ("profile", t.gettext("My stay and municipality")),
+        ("events", t.gettext("Information evenings")),
+        ("forget", t.gettext("Erase my data")),
+    ]
+
+
+async def set_command_menu(bot: Bot) -> None:
+    """The command menu in Telegram's clients, per interface language."""
+    # A Bot API server without setMyCommands is no reason to stop.
+    try:
+        await bot.set_my_commands(command_menu(DEFAULT))
+        for language in SUPPORTED:
+            await bot.set_my_commands(command_menu(language), language_code=language)
+    except TelegramError as e:
+        log.warning("could not set the command menu: %s", e)

@@ -16,9 +16,14 @@ from sqlalchemy import text
 
 from bot.storage.conversations import SqlConversationStates
 from bot.storage.db import Database
+from bot.storage.processed_updates import SqlProcessedUpdates
 from bot.storage.subscriptions import SqlSubscriptions
 from tests import handoff_cases as cases
-from tests.storage_cases import check_state_round_trip, check_subscriptions
+from tests.storage_cases import (
+    check_processed_updates,
+    check_state_round_trip,
+    check_subscriptions,
+)
 
 pytestmark = pytest.mark.integration
 URL = os.environ.get("MIP_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -111,5 +116,14 @@ async def test_subscriptions_on_postgresql(schema: dict[str, Any]) -> None:
     await db.migrate()
     try:
         await check_subscriptions(SqlSubscriptions(db))
+    finally:
+        await db.dispose()
+
+
+async def test_processed_updates_on_postgresql(schema: dict[str, Any]) -> None:
+    db = Database(URL, connect_args=schema)
+    await db.migrate()
+    try:
+        await check_processed_updates(SqlProcessedUpdates(db))
     finally:
         await db.dispose()

@@ -134,9 +134,7 @@ async def test_asking_for_a_person_opens_one_ticket_and_the_user_can_cancel(desk
 
 async def test_did_not_help_feedback_opens_a_ticket_with_the_topic(desk: Desk) -> None:
     desk.engine.intent, desk.engine.confidence = "dentist", 0.9
-    [answer] = await desk.core.handle(
-        UserEvent.message("tg:2", "ile kosztuje dentysta w holandii")
-    )
+    [answer] = await desk.core.handle(UserEvent.message("tg:2", "ile kosztuje dentysta w holandii"))
     assert callbacks.answer_feedback("dentist", False) in data_of(answer)
     [opened] = await desk.core.handle(
         UserEvent.button("tg:2", callbacks.answer_feedback("dentist", False))

@@ -1,0 +1,45 @@
+"""Which Telegram updates were already handled (idempotent update handling)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+
+from bot.storage.db import Database
+from bot.storage.tables import ProcessedUpdateRow
+
+# Telegram keeps an unconfirmed update for at most 24 hours; a week is ample.
+KEEP = dt.timedelta(days=7)
+
+
+class SqlProcessedUpdates:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def claim(self, bot_id: int, update_id: int) -> bool:
+        """True the first time an update is seen; False when it was handled before.
+
+        Claimed before handling: an update that crashes the handler is not retried, which
+        beats answering twice (a crash is logged, and the user can simply ask again).
+        """
+        try:
+            async with self.db.session() as session, session.begin():
+                session.add(
+                    ProcessedUpdateRow(
+                        bot_id=bot_id, update_id=update_id, received_at=dt.datetime.now(dt.UTC)
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def prune(self, now: dt.datetime | None = None) -> int:
+        """Forget updates older than a week; returns how many rows went."""
+        cutoff = (now or dt.datetime.now(dt.UTC)) - KEEP
+        async with self.db.session() as session, session.begin():
+            result = await session.execute(
+                delete(ProcessedUpdateRow).where(ProcessedUpdateRow.received_at < cutoff)
+            )
+        return int(getattr(result, "rowcount", 0) or 0)

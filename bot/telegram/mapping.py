@@ -1,0 +1,145 @@
+"""Telegram updates in, core events out (and core replies into Bot API message parts).
+
+Pure functions over python-telegram-bot's objects: no network, no database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType, MessageLimit
+
+from bot.content.render import escape_html, render_telegram_html
+from bot.core.events import Reply, UserEvent
+from bot.telegram.signing import CallbackSigner
+
+# Telegram itself caps a message at 4096 characters; an emulator or a client may not.
+MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH
+COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+# What is not text, by the Message attribute that holds it (checked in this order).
+MEDIA = (
+    "sticker",
+    "photo",
+    "animation",
+    "video",
+    "video_note",
+    "voice",
+    "audio",
+    "document",
+    "venue",
+    "location",
+    "contact",
+    "poll",
+    "dice",
+    "game",
+    "story",
+)
+# Stands in for button data that failed verification: the core rejects it as expired.
+EXPIRED = ""
+
+
+def user_key(user_id: int) -> str:
+    return f"tg:{user_id}"
+
+
+def chat_id_of(key: str) -> int | None:
+    """The private chat of a "tg:<id>" user key (a private chat's id is the user's)."""
+    prefix, _, number = key.partition(":")
+    if prefix != "tg" or not number.lstrip("-").isdigit():
+        return None
+    return int(number)
+
+
+def is_private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+def command_args(text: str) -> str:
+    """What follows a command (e.g. a /start deep-link payload), for future handlers."""
+    match = COMMAND.match(text.strip())
+    return (match.group(2) or "").strip() if match else ""
+
+
+def event_for(update: Update, signer: CallbackSigner) -> UserEvent | None:
+    """The core event for an update in a private chat; None for what needs no answer."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return None
+    key, hint = user_key(user.id), user.language_code
+    if (query := update.callback_query) is not None:
+        chat = query.message.chat.id if query.message else user.id
+        payload = signer.verify(chat, query.data or "")
+        return UserEvent.button(key, EXPIRED if payload is None else payload, hint)
+    # An edited message is read as the corrected question: answering it loses nothing.
+    message = update.message or update.edited_message
+    if message is None:
+        return None
+    return _message_event(message, key, hint)
+
+
+def _message_event(message: Message, key: str, hint: str | None) -> UserEvent | None:
+    text = message.text if message.text is not None else message.caption
+    if text is not None:
+        text = text[:MAX_TEXT]
+        if message.text is not None and (match := COMMAND.match(text.strip())):
+            return UserEvent.command(key, match.group(1), hint, args=match.group(2) or "")
+        if text.strip() or message.text is not None:
+            return UserEvent.message(key, text, hint)
+    for kind in MEDIA:
+        if getattr(message, kind, None):
+            return UserEvent.media(key, kind, hint)
+    return None  # service messages (pinned, joined...): nothing to answer
+
+
+@dataclass(frozen=True)
+class OutgoingPart:
+    """One Bot API sendMessage: HTML text and, on the last part, the buttons."""
+
+    html: str
+    markup: InlineKeyboardMarkup | None
+
+
+def parts_for(reply: Reply, chat_id: int, signer: CallbackSigner) -> list[OutgoingPart]:
+    chunks = _chunks(reply)
+    markup = _markup(reply, chat_id, signer)
+    return [
+        OutgoingPart(chunk, markup if i == len(chunks) - 1 else None)
+        for i, chunk in enumerate(chunks)
+    ]
+
+
+def _render(text: str, markdown: bool) -> str:
+    return render_telegram_html(text) if markdown else escape_html(text)
+
+
+def _chunks(reply: Reply) -> list[str]:
+    whole = _render(reply.text, reply.markdown)
+    if len(whole) <= MAX_TEXT:
+        return [whole]
+    # Split the source between paragraphs, so no markup is cut in two.
+    chunks: list[str] = []
+    current = ""
+    for paragraph in reply.text.split("\n\n"):
+        candidate = f"{current}\n\n{paragraph}" if current else paragraph
+        if current and len(_render(candidate, reply.markdown)) > MAX_TEXT:
+            chunks.append(_render(current, reply.markdown))
+            current = paragraph
+        else:
+            current = candidate
+    chunks.append(_render(current, reply.markdown))
+    # A single paragraph longer than a message: cut it (it is plain text by then).
+    return [c[i : i + MAX_TEXT] for c in chunks for i in range(0, len(c), MAX_TEXT)]
+
+
+def _markup(reply: Reply, chat_id: int, signer: CallbackSigner) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=signer.sign(chat_id, b.data)) for b in row]
+            for row in reply.buttons
+        ]
+    )

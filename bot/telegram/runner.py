@@ -1,0 +1,100 @@
+"""Run the bot on Telegram: long polling by default, a webhook when MIP_WEBHOOK_URL is set.
+
+Stops gracefully on cancellation (SIGTERM, Ctrl-C) or when `stop` is set: the outbox
+finishes the message in hand, updates already received are handled, then the connections
+close. A webhook stays registered on shutdown, so Telegram keeps updates during a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from bot.config import Settings
+from bot.core.conversation import Conversation
+from bot.core.events import Reply
+from bot.core.outbox import OutboxSource
+from bot.core.throttle import Throttle, ThrottledConversation
+from bot.storage.db import Database
+from bot.storage.processed_updates import SqlProcessedUpdates
+from bot.telegram.adapter import ALLOWED_UPDATES, build_application, set_command_menu
+from bot.telegram.outbox import OutboxDispatcher
+from bot.telegram.settings import TelegramSettings
+from bot.telegram.signing import CallbackSigner
+
+log = logging.getLogger(__name__)
+
+HOUSEKEEPING_EVERY = 6 * 3600.0  # seconds between prunes of the processed-updates table
+
+
+async def run(
+    settings: Settings,
+    conversation: Conversation,
+    db: Database,
+    *,
+    outbox: OutboxSource | None = None,
+    telegram: TelegramSettings | None = None,
+    stop: asyncio.Event | None = None,
+    started: asyncio.Event | None = None,
+) -> None:
+    """Serve until cancelled or `stop` is set; `started` is set once updates are received."""
+    telegram = telegram or TelegramSettings.from_env(settings.telegram_token)
+    updates = SqlProcessedUpdates(db)
+    application, adapter = build_application(
+        settings,
+        ThrottledConversation(conversation, Throttle()),
+        CallbackSigner(telegram.callback_secret.get()),
+        updates,
+    )
+    stop = stop or asyncio.Event()
+
+    async def send(chat_id: int, reply: Reply) -> None:
+        await adapter.send(application.bot, chat_id, [reply])
+
+    dispatcher = OutboxDispatcher(outbox, send) if outbox is not None else None
+    async with application:
+        await application.start()
+        await set_command_menu(application.bot)
+        updater = application.updater
+        assert updater is not None
+        if telegram.webhook is not None:
+            hook = telegram.webhook
+            await updater.start_webhook(
+                listen=hook.listen,
+                port=hook.port,
+                url_path=hook.path,
+                webhook_url=hook.url,
+                secret_token=hook.secret.get(),
+                allowed_updates=list(ALLOWED_UPDATES),
+            )
+            log.info("Telegram bot receives updates by webhook on %s:%d", hook.listen, hook.port)
+        else:
+            await updater.start_polling(allowed_updates=list(ALLOWED_UPDATES))
+            log.info("Telegram bot is polling")
+        housekeeping = asyncio.create_task(_housekeeping(updates), name="housekeeping")
+        if dispatcher is not None:
+            dispatcher.start()
+        if started is not None:
+            started.set()
+        try:
+            await stop.wait()
+        finally:
+            log.info("Telegram bot is stopping")
+            if dispatcher is not None:
+                await dispatcher.stop()
+            housekeeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await housekeeping
+            await updater.stop()
+            await application.stop()
+
+
+async def _housekeeping(updates: SqlProcessedUpdates) -> None:
+    while True:
+        try:
+            if removed := await updates.prune():
+                log.info("forgot %d processed update ids older than a week", removed)
+        except Exception:
+            log.exception("pruning processed updates failed")
+        await asyncio.sleep(HOUSEKEEPING_EVERY)
