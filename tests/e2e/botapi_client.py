@@ -43,8 +43,13 @@ class Sent:
     @property
     def plain(self) -> str:
         """The text as the user sees it (HTML parse mode undone)."""
-        text = re.sub(r"<[^>]+>", "", self.text) if self.parse_mode == "HTML" else self.text
-        return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        return html_to_plain(self.text, tags=self.parse_mode == "HTML")
+
+
+def html_to_plain(text: str, tags: bool = True) -> str:
+    """Telegram HTML as the user reads it: tags gone, entities shown as characters."""
+    text = re.sub(r"<[^>]+>", "", text) if tags else text
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 class Chat:

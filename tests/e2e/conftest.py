@@ -106,9 +106,7 @@ async def start_bot(
     # As bot.app.open_app assembles it, with the session's content and language model
     # (building the language model takes ~10 s; the bot does it once at start).
     engine = EngineClient(switch.url, timeout=settings.engine_timeout)
-    queue = HandoffQueue(
-        db, Schedule.load(CONTENT / "handoff.yml"), answer_titles(shared.content)
-    )
+    queue = HandoffQueue(db, Schedule.load(CONTENT / "handoff.yml"), answer_titles(shared.content))
     conversation = Conversation(
         shared.contract,
         shared.content,

@@ -12,6 +12,7 @@ import pytest
 from bot.content.render import render_plain
 from bot.content.store import ContentStore
 from tests.conftest import ROOT
+from tests.e2e.tailored import tailored
 
 pytestmark = pytest.mark.e2e
 
@@ -46,19 +47,20 @@ def test_scripted_conversation_in_polish(
         "MIP_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/chat.db",
     }
     # Free text; the answer depends on the stay, so the bot asks: 2 is "4 months to 3 years".
-    # Then the menu by numbers: 1 is "Menu" under the answer, topic 3 (children), its first
-    # answer (school).
+    # Then the menu by numbers: 3 is "Menu" under the answer (after 👍 and 👎), topic 3
+    # (children), its first answer (school).
     result = run_chat(
-        ["--lang", "pl"], "jak sie zameldowac w gminie?\n2\n1\n3\n1\n/quit\n", env, 120
+        ["--lang", "pl"], "jak sie zameldowac w gminie?\n2\n3\n3\n1\n/quit\n", env, 120
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Od teraz odpowiadam w języku: Polski." in out
     assert "Jak długo zostajesz w Holandii?" in out
-    assert first_line(content, "pl", "register_brp", "mid") in out
+    assert "[2] Od 4 miesięcy do 3 lat" in out
+    tailored(content, "pl", "register_brp", "mid", render=render_plain).check(out)
+    assert "[1] 👍 To pomogło   [2] 👎 Nie pomogło\n[3] 📋 Menu" in out
     assert "Wybierz temat:" in out
     assert first_line(content, "pl", "school_enrolment") in out
-    assert "[1] 📋 Menu" in out
     assert "jak sie zameldowac" not in result.stderr  # no message text in logs
 
 

@@ -20,6 +20,7 @@ from bot.content.render import render_plain
 from bot.content.store import ContentStore
 from bot.i18n import Texts
 from tests.e2e.conftest import RunningBot, Shared, start_bot
+from tests.e2e.tailored import answer_stay, tailored
 from tests.unit.test_telegram_outbox import ListOutbox
 
 pytestmark = pytest.mark.e2e
@@ -28,6 +29,7 @@ pytestmark = pytest.mark.e2e
 def first_line(content: ContentStore, language: str, intent: str) -> str:
     answer = content.get(language, intent)
     assert answer is not None
+    assert not answer.variants.needs, f"{intent} is tailored: use tests.e2e.tailored"
     return render_plain(answer.body).splitlines()[0]
 
 
@@ -39,10 +41,13 @@ async def test_polish_question_in_plain_text_gets_the_polish_answer(
     greeting = await chat.reply()
     assert first_line(content, "pl", "greet") in greeting.plain
     await chat.say("jak się zameldować w gminie?")
-    answer = await chat.reply()
-    assert first_line(content, "pl", "register_brp") in answer.plain
+    # The answer depends on the stay: the bot asks first, in Polish, then answers for it.
+    answer = await answer_stay(chat, await chat.reply(), "pl", "mid")
+    tailored(content, "pl", "register_brp", "mid").check(answer.plain)
     assert answer.parse_mode == "HTML"
-    assert Texts("pl").gettext("📋 Menu") in answer.labels
+    t = Texts("pl")
+    assert t.gettext("👍 This helped") in answer.labels
+    assert t.gettext("📋 Menu") in answer.labels
 
 
 async def test_bulgarian_in_latin_letters_gets_the_bulgarian_answer(
@@ -50,8 +55,9 @@ async def test_bulgarian_in_latin_letters_gets_the_bulgarian_answer(
 ) -> None:
     chat = bot.chat()  # no interface language: the text alone decides
     await chat.say("kak da si napravq zdravna zastrahovka v holandiq")
-    answer = await chat.reply()
-    assert first_line(content, "bg", "health_insurance") in answer.plain
+    # The stay question comes in Bulgarian (Cyrillic), then the answer for a short stay.
+    answer = await answer_stay(chat, await chat.reply(), "bg", "short")
+    tailored(content, "bg", "health_insurance", "short").check(answer.plain)
 
 
 async def test_romanian_user_finds_the_school_answer_by_buttons(
@@ -76,7 +82,8 @@ async def test_engine_stopped_mid_conversation_still_answers_within_two_seconds(
     t = Texts("pl")
     chat = bot.chat("pl")
     await chat.say("jak się zameldować w gminie?")
-    assert first_line(content, "pl", "register_brp") in (await chat.reply()).plain
+    answer = await answer_stay(chat, await chat.reply(), "pl", "long")
+    tailored(content, "pl", "register_brp", "long").check(answer.plain)
 
     await bot.switch.stop()
     sent = time.monotonic()

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from bot.content.store import ContentStore
 from bot.i18n import Texts
 from tests.e2e.conftest import RunningBot
+from tests.e2e.tailored import answer_stay, tailored
 from tests.unit import telegram_updates as tg
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +36,9 @@ async def test_what_is_not_text_gets_i_can_only_read_text(bot: RunningBot, kind:
     assert Texts("pl").gettext("🙋 Talk to a person") in reply.labels
 
 
-async def test_an_edited_message_is_answered_as_the_corrected_question(bot: RunningBot) -> None:
+async def test_an_edited_message_is_answered_as_the_corrected_question(
+    bot: RunningBot, content: ContentStore
+) -> None:
     chat = bot.chat("ro")
     await chat.update(
         edited_message={
@@ -42,16 +46,20 @@ async def test_an_edited_message_is_answered_as_the_corrected_question(bot: Runn
             "edit_date": 1,
         }
     )
-    reply = await chat.reply()
-    assert reply.buttons  # an answer or a "did you mean", in Romanian, never silence
-    assert Texts("ro").gettext("📋 Menu") in reply.labels
+    # The corrected question is about registering: the stay question, then the answer.
+    answer = await answer_stay(chat, await chat.reply(), "ro", "short")
+    tailored(content, "ro", "register_brp", "short").check(answer.plain)
+    assert Texts("ro").gettext("📋 Menu") in answer.labels
 
 
-async def test_ten_thousand_characters_get_an_answer(bot: RunningBot) -> None:
+async def test_ten_thousand_characters_get_an_answer(
+    bot: RunningBot, content: ContentStore
+) -> None:
     chat = bot.chat("nl")
     await chat.say(("Ik heb een vraag over mijn zorgverzekering. " * 250)[:10_000])
-    reply = await chat.reply()
-    assert Texts("nl").gettext("🙋 Talk to a person") in reply.labels
+    answer = await answer_stay(chat, await chat.reply(), "nl", "long")
+    tailored(content, "nl", "health_insurance", "long").check(answer.plain)
+    assert Texts("nl").gettext("🙋 Talk to a person") in answer.labels
 
 
 @pytest.mark.parametrize("text", ["", "   ", "😀🙏🇳🇱", "?!..."])
