@@ -71,10 +71,10 @@ async def bot(
 async def test_a_private_question_is_answered_in_that_chat_with_signed_buttons(
     bot: Harness, content: ContentStore
 ) -> None:
-    await bot.feed(tg.message(text="jak się zameldować w gminie?"))
+    await bot.feed(tg.message(text="gdzie znajde lekarza rodzinnego?"))
     [sent] = bot.api.sent(tg.USER_ID)
     assert sent.params["parse_mode"] == "HTML"
-    answer = content.get("pl", "register_brp")
+    answer = content.get("pl", "find_doctor")  # the scripted engine's intent
     assert answer is not None
     assert sent.params["text"].startswith(render_telegram_html(answer.body)[:200])
     assert sent.callback_data
