@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 lang ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help chat test test-unit test-integration test-e2e lint train engine eval content-check i18n clean
+.PHONY: help chat test test-unit test-integration test-e2e lint train engine eval bench content-check i18n clean
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -21,7 +21,7 @@ chat: $(BIN)/mip  ## chat with the bot in this terminal (make chat lang=pl); ins
 	$(BIN)/mip chat $(if $(lang),--lang $(lang))
 
 test: $(BIN)/mip  ## the whole suite: lint, content check, unit, integration (real engine, PostgreSQL), e2e
-	$(BIN)/ruff check bot tests
+	$(BIN)/ruff check bot tests bench
 	$(BIN)/mypy
 	$(BIN)/mip content check
 	$(BIN)/mip train
@@ -39,7 +39,7 @@ test-e2e: $(BIN)/mip  ## the terminal chat as a subprocess
 	$(BIN)/python -m pytest -m e2e
 
 lint: $(BIN)/mip  ## ruff and mypy
-	$(BIN)/ruff check bot tests
+	$(BIN)/ruff check bot tests bench
 	$(BIN)/mypy
 
 train: $(BIN)/mip  ## train the intent model when intents/ changed
@@ -48,8 +48,15 @@ train: $(BIN)/mip  ## train the intent model when intents/ changed
 engine: $(BIN)/mip  ## serve the intent model on port 5005
 	$(BIN)/mip engine --port 5005
 
-eval: $(BIN)/mip  ## held-out accuracy per language
+eval: $(BIN)/mip  ## held-out accuracy per language: reports/eval.md and charts
 	$(BIN)/mip eval
+
+bench: $(BIN)/mip  ## benchmarks, ~10 min (not in make test): training, latency, throughput, memory -> bench/RESULTS.md
+	$(BIN)/mip train
+	$(BIN)/python -m bench.training
+	$(BIN)/python -m bench.latency
+	$(BIN)/python -m bench.throughput
+	$(BIN)/python -m bench.memory
 
 content-check: $(BIN)/mip  ## validate content/ (file:line for each problem)
 	$(BIN)/mip content check
