@@ -7,7 +7,7 @@ BOTAPI := tests/e2e/botapi
 lang ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help chat test test-unit test-integration test-e2e lint train engine eval content-check i18n browser report clean botapi
+.PHONY: help chat test test-unit test-integration test-e2e lint train engine eval bench content-check i18n browser report clean botapi
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -29,7 +29,7 @@ $(BOTAPI)/node_modules/.installed: $(BOTAPI)/package.json $(BOTAPI)/package-lock
 botapi: $(BOTAPI)/node_modules/.installed  ## install the Bot API emulator for the e2e tests (needs Node.js 18+)
 
 test: $(BIN)/mip botapi browser  ## the whole suite: lint, content check, unit, integration (real engine, PostgreSQL), e2e (terminal and Telegram)
-	$(BIN)/ruff check bot tests
+	$(BIN)/ruff check bot tests bench
 	$(BIN)/mypy
 	$(BIN)/mip content check
 	$(BIN)/mip train
@@ -47,7 +47,7 @@ test-e2e: $(BIN)/mip botapi browser  ## the terminal chat and the Telegram bot a
 	$(BIN)/python -m pytest -m e2e
 
 lint: $(BIN)/mip  ## ruff and mypy
-	$(BIN)/ruff check bot tests
+	$(BIN)/ruff check bot tests bench
 	$(BIN)/mypy
 
 train: $(BIN)/mip  ## train the intent model when intents/ changed
@@ -56,8 +56,16 @@ train: $(BIN)/mip  ## train the intent model when intents/ changed
 engine: $(BIN)/mip  ## serve the intent model on port 5005
 	$(BIN)/mip engine --port 5005
 
-eval: $(BIN)/mip  ## held-out accuracy per language
+eval: $(BIN)/mip  ## held-out accuracy per language: reports/eval.md and charts
 	$(BIN)/mip eval
+
+bench: $(BIN)/mip  ## benchmarks, ~10 min (not in make test): training, latency, throughput, memory, queue claims -> bench/RESULTS.md
+	$(BIN)/mip train
+	$(BIN)/python -m bench.training
+	$(BIN)/python -m bench.latency
+	$(BIN)/python -m bench.throughput
+	$(BIN)/python -m bench.memory
+	$(BIN)/python -m bench.claims
 
 content-check: $(BIN)/mip  ## validate content/ (file:line for each problem)
 	$(BIN)/mip content check

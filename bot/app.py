@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.content.store import ContentStore
 from bot.contract import Contract
 from bot.core.announcements import Announcer
-from bot.core.conversation import Conversation
+from bot.core.conversation import Conversation, IntentParser
 from bot.engine.client import EngineClient
 from bot.engine.process import LocalEngine
 from bot.handoff.hours import Schedule
@@ -85,25 +85,8 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
     await db.migrate()
     async with engine_url(settings) as url:
         engine = EngineClient(url, timeout=settings.engine_timeout)
-        analytics = Analytics(db)
-        questions = QuestionCollector(db, enabled=settings.collect_questions)
-        queue = HandoffQueue(
-            db,
-            Schedule.load(settings.content_dir / "handoff.yml"),
-            answer_titles(content),
-            analytics=analytics,
-            questions=questions,
-        )
-        conversation = Conversation(
-            contract,
-            content,
-            engine,
-            languages,
-            SqlConversationStates(db),
-            handoff=queue,
-            log_text=settings.log_message_text,
-            subscriptions=SqlSubscriptions(db),
-            insight=ReportingInsight(analytics, questions),
+        conversation, queue, analytics, questions = assemble(
+            settings, contract, content, languages, db, engine
         )
         app = App(
             settings,
@@ -123,6 +106,39 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
         finally:
             await engine.aclose()
             await db.dispose()
+
+
+def assemble(
+    settings: Settings,
+    contract: Contract,
+    content: ContentStore,
+    languages: LanguageIdentifier,
+    db: Database,
+    engine: IntentParser,
+) -> tuple[Conversation, HandoffQueue, Analytics, QuestionCollector]:
+    """The conversation core as every entry point runs it (also the benchmarks and e2e tests):
+    storage, the handoff queue, subscriptions and the anonymous reporting hooks."""
+    analytics = Analytics(db)
+    questions = QuestionCollector(db, enabled=settings.collect_questions)
+    queue = HandoffQueue(
+        db,
+        Schedule.load(settings.content_dir / "handoff.yml"),
+        answer_titles(content),
+        analytics=analytics,
+        questions=questions,
+    )
+    conversation = Conversation(
+        contract,
+        content,
+        engine,
+        languages,
+        SqlConversationStates(db),
+        handoff=queue,
+        log_text=settings.log_message_text,
+        subscriptions=SqlSubscriptions(db),
+        insight=ReportingInsight(analytics, questions),
+    )
+    return conversation, queue, analytics, questions
 
 
 def answer_titles(content: ContentStore) -> Titles:

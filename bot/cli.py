@@ -36,6 +36,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_engine.add_argument("--port", type=int, default=5005)
     p_eval = sub.add_parser("eval", help="held-out accuracy per language (intents/tests)")
     p_eval.add_argument("--confusions", type=int, default=10, help="show this many confused pairs")
+    p_eval.add_argument("--out", default="reports", help="report folder (eval.md, PNG charts)")
+    p_eval.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+    p_eval.add_argument(
+        "--cross-validation", action="store_true", help="also run Rasa's own cross-validation"
+    )
+    p_eval.add_argument("--folds", type=int, default=5, help="folds for --cross-validation")
+    p_eval.add_argument(
+        "--tag", action="store_true", help="recompute the style tags in intents/tests and exit"
+    )
     p_content = sub.add_parser("content", help="content tools")
     p_content.add_argument("action", choices=["check"])
     p_content.add_argument(
@@ -99,7 +108,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "engine":
         return _run_async(_engine(settings, args.port))
     if args.command == "eval":
-        return _run_async(_eval(settings, args.confusions))
+        return _run_async(_eval(settings, args))
     if args.command == "content":
         return _content_check(settings, args.strict)
     if args.command == "events":
@@ -192,31 +201,21 @@ async def _classify(settings: Settings, as_json: bool) -> int:
     return 0
 
 
-async def _eval(settings: Settings, confusions: int) -> int:
-    from collections import Counter
+async def _eval(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
 
-    from bot.app import engine_url
-    from bot.engine.client import EngineClient
-    from bot.evaluation import evaluate, load_examples, summary
-    from bot.language_id import LanguageIdentifier
+    from bot.eval_command import run_eval, tag_tests
 
-    languages = LanguageIdentifier.from_training_data(settings.intents_dir / "data" / "nlu")
-    examples = load_examples(settings.intents_dir / "tests")
-    async with engine_url(settings) as url:
-        client = EngineClient(url, timeout=max(settings.engine_timeout, 10.0))
-        try:
-            scores = await evaluate(examples, client, languages)
-        finally:
-            await client.aclose()
-    print(summary(scores))
-    pairs: Counter[tuple[str, str]] = Counter()
-    for score in scores.values():
-        pairs.update(score.confusions)
-    if confusions and pairs:
-        print("\nmost confused (expected -> predicted):")
-        for (expected, predicted), n in pairs.most_common(confusions):
-            print(f"  {n:>3}  {expected} -> {predicted}")
-    return 0
+    if args.tag:
+        tag_tests(settings.intents_dir / "tests")
+        return 0
+    return await run_eval(
+        settings,
+        out_dir=Path(args.out),
+        confusions=args.confusions,
+        cross_validation_folds=args.folds if args.cross_validation else 0,
+        charts=not args.no_charts,
+    )
 
 
 async def _engine(settings: Settings, port: int) -> int:

@@ -81,6 +81,11 @@ _OTHER_LATIN = [
 ]
 
 SURE = 0.55  # below this, keep the conversation's language
+# One or two words ("stop", "hallo", "contact") are loanwords as often as not. Cross-validated
+# on the training data, 1-2-word messages detected at 0.55 are wrong 12% of the time, at 0.8
+# 4%: below this the bot keeps (or asks for) the language instead of guessing.
+SHORT_SURE = 0.8
+SHORT_WORDS = 2
 MIN_LETTERS = 3  # fewer letters than this (after neutral words) carry no signal
 UNSUPPORTED_MIN_LETTERS = 12
 
@@ -155,7 +160,8 @@ class LanguageIdentifier:
             wide = self._lingua_latin.compute_language_confidence_values(text)[0]
             if wide.language not in _OURS.values() and wide.value >= 0.7:
                 return Detection(None, wide.value, unsupported=True)
-        if blended[best] < SURE:
+        sure = SHORT_SURE if len(text.split()) <= SHORT_WORDS else SURE
+        if blended[best] < sure:
             return Detection(None, blended[best])
         return Detection(best, blended[best])
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -35,6 +36,9 @@ def _typos(length: int) -> int:
     return 1 if length <= 8 else 2
 
 
+# Every message is tried against every phrase, and people reuse the same words: remembering
+# answers keeps the fast path at a fraction of a millisecond per message.
+@lru_cache(maxsize=1 << 16)
 def _word_matches(pattern: str, word: str) -> bool:
     if pattern.endswith("*"):
         stem = pattern[:-1]
@@ -49,6 +53,8 @@ def _word_matches(pattern: str, word: str) -> bool:
             if 0 < n <= len(word)
         )
     allowed = _typos(len(pattern))
+    if abs(len(pattern) - len(word)) > allowed:
+        return False
     return DamerauLevenshtein.distance(pattern, word, score_cutoff=allowed) <= allowed
 
 

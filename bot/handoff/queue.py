@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -53,6 +54,7 @@ log = logging.getLogger(__name__)
 # Ticket codes: no 0/O, 1/I/L, 2/Z, 5/S, 8/B, so they can be read aloud and typed back.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 4
+KEY_PERSONS_FRESH = 5.0  # seconds
 MESSAGE_MAX = 3500  # characters kept per relayed message (Telegram's limit is 4096)
 
 
@@ -97,6 +99,8 @@ class HandoffQueue:
         # recorded in the same transaction as the ticket change.
         self.analytics = analytics
         self.questions = questions
+        self._key_person_keys: frozenset[str] | None = None
+        self._key_persons_read = 0.0
 
     # -- key persons ----------------------------------------------------------------------
 
@@ -156,9 +160,22 @@ class HandoffQueue:
                 row.languages = ",".join(dict.fromkeys([*known, *languages]))
                 row.name = invite.name or row.name
             await session.flush()
+            self._key_person_keys = None
             return _key_person(row)
 
     async def key_person(self, user_key: str) -> KeyPerson | None:
+        # Asked for every incoming message; almost everyone is not a key person, and the
+        # few key persons are remembered for a few seconds (changes made by `mip keyperson`
+        # in another process are seen within KEY_PERSONS_FRESH).
+        now = time.monotonic()
+        if self._key_person_keys is None or now - self._key_persons_read > KEY_PERSONS_FRESH:
+            async with self.db.session() as session:
+                self._key_person_keys = frozenset(
+                    (await session.scalars(select(KeyPersonRow.user_key))).all()
+                )
+            self._key_persons_read = now
+        if user_key not in self._key_person_keys:
+            return None
         async with self.db.session() as session:
             row = await session.scalar(
                 select(KeyPersonRow).where(KeyPersonRow.user_key == user_key)
@@ -184,6 +201,7 @@ class HandoffQueue:
             for ticket in held:
                 await self._requeue(session, ticket)
             await session.delete(row)
+            self._key_person_keys = None
             return True
 
     async def set_available(self, kp: KeyPerson, available: bool) -> None:

@@ -14,18 +14,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.app import answer_titles
+from bot.app import assemble
 from bot.config import Secret, Settings
 from bot.content.store import ContentStore
 from bot.contract import Contract
-from bot.core.conversation import Conversation
 from bot.core.outbox import OutboxSource
 from bot.engine.client import EngineClient
-from bot.handoff.hours import Schedule
 from bot.handoff.outbox import SqlOutbox
 from bot.handoff.queue import HandoffQueue
 from bot.language_id import LanguageIdentifier
-from bot.storage.conversations import SqlConversationStates
 from bot.storage.db import Database
 from bot.telegram.runner import run
 from bot.telegram.settings import TelegramSettings, Webhook
@@ -98,6 +95,7 @@ async def start_bot(
             "MIP_ENGINE_URL": switch.url,
             "MIP_TELEGRAM_TOKEN": token,
             "MIP_TELEGRAM_BASE_URL": botapi_url,
+            "MIP_CONTENT_DIR": str(CONTENT),
         }
     )
     telegram = TelegramSettings(Secret("e2e-callback-secret"), webhook)
@@ -106,14 +104,8 @@ async def start_bot(
     # As bot.app.open_app assembles it, with the session's content and language model
     # (building the language model takes ~10 s; the bot does it once at start).
     engine = EngineClient(switch.url, timeout=settings.engine_timeout)
-    queue = HandoffQueue(db, Schedule.load(CONTENT / "handoff.yml"), answer_titles(shared.content))
-    conversation = Conversation(
-        shared.contract,
-        shared.content,
-        engine,
-        shared.languages,
-        SqlConversationStates(db),
-        handoff=queue,
+    conversation, queue, _, _ = assemble(
+        settings, shared.contract, shared.content, shared.languages, db, engine
     )
     outbox = outbox or SqlOutbox(db, prefix="tg:")
     stop, started = asyncio.Event(), asyncio.Event()

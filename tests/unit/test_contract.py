@@ -9,21 +9,16 @@ import yaml
 
 from bot.contract import Contract, Kind
 from bot.languages import SUPPORTED
+from bot.nlu_files import read_examples
 from tests.conftest import CONTENT, INTENTS, ROOT
 
 SHARED_SPEC = ROOT.parent / "shared" / "spec" / "intents.yml"
 
 
 def examples(path: Path) -> dict[str, list[str]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     found: dict[str, list[str]] = {}
-    for block in data["nlu"]:
-        lines = [
-            line.strip()[2:]
-            for line in block["examples"].splitlines()
-            if line.strip().startswith("- ")
-        ]
-        found.setdefault(block["intent"], []).extend(lines)
+    for example in read_examples(path):
+        found.setdefault(example.intent, []).append(example.text)
     return found
 
 

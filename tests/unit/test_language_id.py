@@ -29,6 +29,13 @@ def test_supported_languages_are_recognised(
     assert language_id.detect(text).language == language
 
 
+@pytest.mark.parametrize("text", ["contact", "stop", "help", "digid cod"])
+def test_one_or_two_loanwords_do_not_decide_the_language(
+    language_id: LanguageIdentifier, text: str
+) -> None:
+    assert language_id.detect(text).language is None
+
+
 @pytest.mark.parametrize("text", ["bsn?", "zorgverzekering", "DigiD gemeente", "👍", "ok", "112"])
 def test_dutch_official_words_alone_carry_no_language(
     language_id: LanguageIdentifier, text: str

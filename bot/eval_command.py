@@ -1,0 +1,155 @@
+"""`mip eval`: the held-out split through the real engine, a report under reports/, one line out."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import sys
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from bot.config import Settings
+from bot.engine.setup import model_path, say_stderr
+from bot.eval_metrics import LanguageMetrics, compute, one_line
+from bot.eval_report import CrossValidation, ReportInfo, markdown, write_charts
+from bot.evaluation import Outcome
+from bot.languages import SUPPORTED
+from bot.nlu_files import retag
+from bot.style_tags import style_tags
+
+
+def tag_tests(tests_dir: Path) -> int:
+    """Recompute the style tags of every held-out example (idempotent)."""
+    total = 0
+    for language in SUPPORTED:
+        path = tests_dir / f"{language}.yml"
+        n = retag(path, functools.partial(_tags, language=language))
+        say_stderr(f"{path}: {n} examples tagged")
+        total += n
+    return total
+
+
+def _tags(text: str, language: str) -> list[str]:
+    return style_tags(text, language)
+
+
+def pipeline_name(intents_dir: Path) -> str:
+    config = yaml.safe_load((intents_dir / "config.yml").read_text(encoding="utf-8"))
+    names = [str(c["name"]) for c in config.get("pipeline") or []]
+    return " + ".join(n for n in names if "Classifier" in n) or "?"
+
+
+def _progress(done: int, total: int) -> None:
+    if done == total or done % 200 == 0:
+        print(
+            f"\r  {done}/{total} messages",
+            end="\n" if done == total else "",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+async def run_eval(
+    settings: Settings,
+    *,
+    out_dir: Path,
+    confusions: int = 10,
+    cross_validation_folds: int = 0,
+    charts: bool = True,
+) -> int:
+    from bot.app import engine_url, load_contract
+    from bot.engine.client import EngineClient
+    from bot.evaluation import load_examples, predict
+    from bot.language_id import LanguageIdentifier
+
+    contract = load_contract(settings)
+    languages = LanguageIdentifier.from_training_data(settings.intents_dir / "data" / "nlu")
+    examples = load_examples(settings.intents_dir / "tests")
+    async with engine_url(settings) as url:
+        client = EngineClient(url, timeout=max(settings.engine_timeout, 10.0))
+        try:
+            outcomes = await predict(examples, client, languages, _progress)
+        finally:
+            await client.aclose()
+    metrics = compute(outcomes, contract.answer_intents, SUPPORTED)
+
+    cv: CrossValidation | None = None
+    if cross_validation_folds:
+        from bot.eval_crossval import cross_validate
+
+        cv = await asyncio.to_thread(cross_validate, settings, cross_validation_folds, say_stderr)
+
+    info = ReportInfo(
+        when=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        model=model_path(settings.intents_dir).name,
+        pipeline=pipeline_name(settings.intents_dir),
+        cross_validation=cv,
+    )
+    await asyncio.to_thread(_write_report, out_dir, metrics, outcomes, info, confusions, charts)
+    _print_confusions(metrics, confusions)
+    say_stderr(f"Report: {out_dir / 'eval.md'}")
+    print(one_line(metrics))
+    if cv:
+        print(
+            f"rasa cross-validation ({cv.folds} folds): accuracy {cv.accuracy:.1%}, "
+            f"macro F1 {cv.macro_f1:.3f}"
+        )
+    return 0
+
+
+def _write_report(
+    out_dir: Path,
+    metrics: dict[str, LanguageMetrics],
+    outcomes: list[Outcome],
+    info: ReportInfo,
+    confusions: int,
+    charts: bool,
+) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if charts:
+        info.charts = write_charts(metrics, outcomes, out_dir)
+    (out_dir / "eval.md").write_text(markdown(metrics, info, confusions), encoding="utf-8")
+    _write_json(out_dir / "eval.json", metrics, outcomes, info)
+
+
+def _print_confusions(metrics: dict[str, LanguageMetrics], n: int) -> None:
+    for m in metrics.values():
+        if n and m.confusions:
+            pairs = ", ".join(f"{g}→{p} {c}" for (g, p), c in m.confusions.most_common(n))
+            print(f"  {m.language} confused: {pairs}", file=sys.stderr)
+
+
+def _write_json(
+    path: Path, metrics: dict[str, LanguageMetrics], outcomes: list[Outcome], info: ReportInfo
+) -> None:
+    """Machine-readable numbers and every miss (for comparing runs; reports/ is not committed)."""
+    data = {
+        "info": asdict(info),
+        "languages": {
+            lang: {
+                "n": m.n,
+                "intent_accuracy": m.intent_accuracy,
+                "macro_f1": m.macro_f1,
+                "oos_recall": m.oos_recall,
+                "language_accuracy": m.language_accuracy,
+                "styles": {s: asdict(v) for s, v in m.styles.items()},
+            }
+            for lang, m in metrics.items()
+        },
+        "misses": [
+            {
+                "language": o.example.language,
+                "expected": o.example.intent,
+                "predicted": o.predicted,
+                "confidence": round(o.confidence, 3),
+                "detected": o.detected,
+            }
+            for o in outcomes
+            if o.predicted != o.example.intent
+        ],
+    }
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
