@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.content.store import ContentStore
 from bot.contract import Contract
@@ -15,6 +14,7 @@ from bot.core.crisis import find_crisis
 from bot.core.events import UserEvent
 from bot.engine.client import IntentScore
 from bot.language_id import LanguageIdentifier
+from bot.nlu_files import read_examples
 from bot.storage.conversations import SqlConversationStates
 from tests.conftest import INTENTS
 from tests.unit.test_conversation import ScriptedEngine
@@ -95,13 +95,11 @@ def test_no_false_alarm_on_thousands_of_ordinary_questions(content: ContentStore
     for path in sorted((INTENTS / "data" / "nlu").glob("*.yml")) + sorted(
         (INTENTS / "tests").glob("*.yml")
     ):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-            if "intent" not in item or item["intent"] in CRISIS:
+        for example in read_examples(path):
+            if example.intent in CRISIS:
                 continue
-            for line in item["examples"].splitlines():
-                text = line.removeprefix("- ").strip()
-                if text and find_crisis(text, content.data.crisis):
-                    alarms.append((path.name, item["intent"], text))
+            if find_crisis(example.text, content.data.crisis):
+                alarms.append((path.name, example.intent, example.text))
     assert alarms == []
 
 
