@@ -53,12 +53,20 @@ class App:
             run_timers(self.queue, dt.timedelta(days=self.settings.retention_days)),
             name="queue-timers",
         )
+        counts = asyncio.create_task(self._flush_counts(), name="report-counts")
         try:
             yield
         finally:
-            timers.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await timers
+            for task in (timers, counts):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    async def _flush_counts(self, every: float = 5.0) -> None:
+        """Anonymous counts are written in batches; a quiet bot still writes them soon."""
+        while True:
+            await asyncio.sleep(every)
+            await self.conversation.insight.flush()
 
 
 def load_contract(settings: Settings) -> Contract:
@@ -104,6 +112,7 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
         try:
             yield app
         finally:
+            await conversation.insight.flush()
             await engine.aclose()
             await db.dispose()
 
@@ -136,7 +145,7 @@ def assemble(
         handoff=queue,
         log_text=settings.log_message_text,
         subscriptions=SqlSubscriptions(db),
-        insight=ReportingInsight(analytics, questions),
+        insight=ReportingInsight(analytics, questions, batch_seconds=2.0),
     )
     return conversation, queue, analytics, questions
 

@@ -262,6 +262,7 @@ class Conversation:
         if (
             self.handoff is not None
             and text
+            and state.ticket_open
             and (ticket := await self.handoff.active(state.user_key))
         ):
             # A conversation with a person: everything goes to them, in the ticket's language

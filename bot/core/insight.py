@@ -31,6 +31,10 @@ class ConversationInsight(Protocol):
 
     async def feedback(self, language: str, intent: str, helped: bool) -> None: ...
 
+    async def flush(self) -> None:
+        """Write what is pending (the bot calls it now and then, and when it stops)."""
+        ...
+
 
 class NoInsight:
     """Records nothing (tests, and transports that do not report)."""
@@ -57,4 +61,7 @@ class NoInsight:
         return None
 
     async def feedback(self, language: str, intent: str, helped: bool) -> None:
+        return None
+
+    async def flush(self) -> None:
         return None

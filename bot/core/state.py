@@ -19,6 +19,9 @@ class ConversationState:
     recent: list[str] = field(default_factory=list)
     answered: list[str] = field(default_factory=list)
     erased: bool = False  # /forget confirmed: nothing may be saved for this user any more
+    # Read with the state, not stored: whether the user may have an open ticket. True when
+    # unknown, so the core then asks the queue itself.
+    ticket_open: bool = field(default=True, compare=False)
     stay: str | None = None  # short | mid | long (bot.content.variants.STAY_VALUES)
     municipality: str | None = None  # an id of municipalities.yml, or "other"
     pending_intent: str | None = None  # the answer waiting for the stay or municipality

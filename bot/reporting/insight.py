@@ -1,32 +1,46 @@
 """The conversation core's insight hook, backed by the reporting tables.
 
-Best effort: a failure to record is logged and the user still gets the reply.
+Best effort: a failure to record is logged and the user still gets the reply. With
+`batch_seconds` set (the running bot uses 2 s), records are written together in one
+transaction at most that often instead of one transaction per message; a crash can then
+lose the last seconds of anonymous counts, never anything a user or key person depends on.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.reporting.recorder import Analytics
 from bot.reporting.review import QuestionCollector
 
 log = logging.getLogger(__name__)
 
+Record = Callable[[AsyncSession], Awaitable[None]]
+BATCH_MAX = 200
+
 
 class ReportingInsight:
-    def __init__(self, analytics: Analytics, questions: QuestionCollector) -> None:
+    def __init__(
+        self, analytics: Analytics, questions: QuestionCollector, *, batch_seconds: float = 0.0
+    ) -> None:
         self.analytics = analytics
         self.questions = questions
+        self.batch_seconds = batch_seconds
+        self._pending: list[Record] = []
+        self._flushed_at = time.monotonic()
 
     async def answered(
         self, language: str, intent: str, *, municipality: str | None, stay: str | None
     ) -> None:
-        try:
-            await self.analytics.answered(language, intent, municipality, stay)
-        except SQLAlchemyError as e:
-            log.warning("could not record an answered question: %s", type(e).__name__)
+        async def record(session: AsyncSession) -> None:
+            await self.analytics.answered(language, intent, municipality, stay, session=session)
+
+        await self._add(record)
 
     async def misunderstood(
         self,
@@ -37,23 +51,42 @@ class ReportingInsight:
         municipality: str | None,
         stay: str | None,
     ) -> None:
-        try:
-            await self.analytics.misunderstood(language, guess, municipality, stay)
-            await self.questions.unanswered(language, text, guess)
-        except SQLAlchemyError as e:
-            log.warning("could not record a misunderstood question: %s", type(e).__name__)
+        async def record(session: AsyncSession) -> None:
+            await self.analytics.misunderstood(language, guess, municipality, stay, session=session)
+            await self.questions.unanswered(language, text, guess, session=session)
+
+        await self._add(record)
 
     async def out_of_scope(
         self, language: str, text: str, *, municipality: str | None, stay: str | None
     ) -> None:
-        try:
-            await self.analytics.out_of_scope(language, municipality, stay)
-            await self.questions.out_of_scope(language, text)
-        except SQLAlchemyError as e:
-            log.warning("could not record an out-of-scope question: %s", type(e).__name__)
+        async def record(session: AsyncSession) -> None:
+            await self.analytics.out_of_scope(language, municipality, stay, session=session)
+            await self.questions.out_of_scope(language, text, session=session)
+
+        await self._add(record)
 
     async def feedback(self, language: str, intent: str, helped: bool) -> None:
+        async def record(session: AsyncSession) -> None:
+            await self.analytics.feedback(language, intent, helped, session=session)
+
+        await self._add(record)
+
+    async def flush(self) -> None:
+        """Write what is pending (also called when the bot stops)."""
+        pending, self._pending = self._pending, []
+        self._flushed_at = time.monotonic()
+        if not pending:
+            return
         try:
-            await self.analytics.feedback(language, intent, helped)
+            async with self.analytics.db.session() as session, session.begin():
+                for record in pending:
+                    await record(session)
         except SQLAlchemyError as e:
-            log.warning("could not record feedback: %s", type(e).__name__)
+            log.warning("could not record %d report events: %s", len(pending), type(e).__name__)
+
+    async def _add(self, record: Record) -> None:
+        self._pending.append(record)
+        due = time.monotonic() - self._flushed_at >= self.batch_seconds
+        if due or len(self._pending) >= BATCH_MAX:
+            await self.flush()

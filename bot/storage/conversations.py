@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import delete
+from sqlalchemy import delete, exists, select
 
 from bot.core.state import ConversationState
 from bot.storage.db import Database
-from bot.storage.tables import ConversationRow
+from bot.storage.tables import ConversationRow, TicketRow
 
 
 class SqlConversationStates:
@@ -18,9 +18,21 @@ class SqlConversationStates:
     async def load(self, user_key: str) -> ConversationState:
         async with self.db.session() as session:
             row = await session.get(ConversationRow, user_key)
+            # In the same transaction, so most messages need no second look at the queue.
+            ticket_open = bool(
+                await session.scalar(
+                    select(
+                        exists().where(
+                            TicketRow.user_key == user_key,
+                            TicketRow.status.in_(("open", "claimed")),
+                        )
+                    )
+                )
+            )
         if row is None:
-            return ConversationState(user_key)
+            return ConversationState(user_key, ticket_open=ticket_open)
         return ConversationState(
+            ticket_open=ticket_open,
             user_key=row.user_key,
             language=row.language,
             language_explicit=row.language_explicit,

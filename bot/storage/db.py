@@ -29,8 +29,15 @@ class Database:
             database = self.url.database
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-            # The whole bot is one process: one connection serialises writes cleanly.
-            options = {"connect_args": {"timeout": 30, **(connect_args or {})}}
+            # SQLite lets one writer in at a time anyway. One connection per process queues
+            # the bot's transactions in asyncio (cheap) instead of in SQLite's busy handler,
+            # which sleeps and retries; other processes (mip commands) wait up to 30 s.
+            options = {
+                "connect_args": {"timeout": 30, **(connect_args or {})},
+                "pool_size": 1,
+                "max_overflow": 0,
+                "pool_timeout": 60,
+            }
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
         if self.url.get_backend_name() == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
