@@ -141,7 +141,8 @@ async def bot(
     content = ContentStore(config.content_dir, SUPPORTED, contract)
     content.load()
     languages = LanguageIdentifier.from_training_data(config.intents_dir / "data" / "nlu")
-    db = Database(f"sqlite+aiosqlite:///{db_path}")
+    # MIP_BENCH_DATABASE_URL measures another database, e.g. PostgreSQL as in production.
+    db = Database(os.environ.get("MIP_BENCH_DATABASE_URL") or f"sqlite+aiosqlite:///{db_path}")
     await db.migrate()
     client = EngineClient(url, timeout=engine_timeout)
     conversation, *_ = assemble(config, contract, content, languages, db, client)

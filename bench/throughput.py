@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import tempfile
 import time
@@ -117,8 +118,8 @@ async def run(levels: list[int], seconds: float) -> str:
     verdict = "meets" if best >= TARGET else "misses"
     return (
         f"Closed-loop simulated users, {seconds:.0f} s per level, held-out messages in four "
-        "languages; one bot process (in-process `Conversation.handle`, SQLite) and one engine "
-        "on the same machine.\n\n"
+        f"languages; one bot process (in-process `Conversation.handle`, {database_name()}) and one "
+        "engine on the same machine.\n\n"
         + table(("users", "bare engine msg/s", "whole bot msg/s", "bot p50", "bot p95"), rows)
         + f"\n\nSustained: {best:.0f} messages/s; saturates at about {at} concurrent users "
         f"(more users only add waiting). {best:.0f} msg/s {verdict} the target of {TARGET:.0f}."
@@ -138,3 +139,8 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def database_name() -> str:
+    url = os.environ.get("MIP_BENCH_DATABASE_URL", "")
+    return "PostgreSQL" if url.startswith("postgresql") else "SQLite"
