@@ -39,6 +39,10 @@ class KeyPersonDesk:
         return [self._say(t, t.gettext("Only text can be passed on to the user."))]
 
     async def _command(self, name: str, args: str, kp: KeyPerson, t: Texts) -> list[Reply]:
+        if name == "start" and args:
+            # A second invite adds its languages to an existing key person.
+            updated = await self.queue.redeem_invite(args, kp.user_key, kp.ui_language)
+            return [self._help(updated or kp, t)]
         if name == "queue":
             return await self._list(kp, t)
         if name == "release":

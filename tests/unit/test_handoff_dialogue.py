@@ -197,3 +197,12 @@ async def test_key_person_commands(desk: Desk) -> None:
     [released] = await desk.core.handle(UserEvent.command("tg:kp", "/release"))
     assert codes[0][6:] in released.text
     del away, head
+
+
+async def test_a_second_invite_adds_languages_to_a_key_person(desk: Desk) -> None:
+    await desk.key_person("tg:kp2", ["pl"], name="Ola")
+    token = await desk.queue.create_invite(["nl"], "Ola")
+    [welcome] = await desk.core.handle(UserEvent.command("tg:kp2", f"/start {token}"))
+    kp = await desk.queue.key_person("tg:kp2")
+    assert kp is not None and kp.languages == ("pl", "nl")
+    assert "niderlandzki" in welcome.text  # the new language, named in the key person's language
