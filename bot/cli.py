@@ -42,9 +42,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--cross-validation", action="store_true", help="also run Rasa's own cross-validation"
     )
     p_eval.add_argument("--folds", type=int, default=5, help="folds for --cross-validation")
-    p_eval.add_argument(
-        "--tag", action="store_true", help="recompute the style tags in intents/tests and exit"
-    )
     p_content = sub.add_parser("content", help="content tools")
     p_content.add_argument("action", choices=["check"])
     p_content.add_argument(
@@ -204,11 +201,8 @@ async def _classify(settings: Settings, as_json: bool) -> int:
 async def _eval(settings: Settings, args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from bot.eval_command import run_eval, tag_tests
+    from bot.eval_command import run_eval
 
-    if args.tag:
-        tag_tests(settings.intents_dir / "tests")
-        return 0
     return await run_eval(
         settings,
         out_dir=Path(args.out),

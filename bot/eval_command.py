@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import sys
 from dataclasses import asdict
@@ -18,23 +17,6 @@ from bot.eval_metrics import LanguageMetrics, compute, one_line
 from bot.eval_report import CrossValidation, ReportInfo, markdown, write_charts
 from bot.evaluation import Outcome
 from bot.languages import SUPPORTED
-from bot.nlu_files import retag
-from bot.style_tags import style_tags
-
-
-def tag_tests(tests_dir: Path) -> int:
-    """Recompute the style tags of every held-out example (idempotent)."""
-    total = 0
-    for language in SUPPORTED:
-        path = tests_dir / f"{language}.yml"
-        n = retag(path, functools.partial(_tags, language=language))
-        say_stderr(f"{path}: {n} examples tagged")
-        total += n
-    return total
-
-
-def _tags(text: str, language: str) -> list[str]:
-    return style_tags(text, language)
 
 
 def pipeline_name(intents_dir: Path) -> str:

@@ -77,8 +77,8 @@ def markdown(metrics: dict[str, LanguageMetrics], info: ReportInfo, top_confusio
         "",
         "## By style",
         "",
-        "Intent accuracy / language id (messages). Tags are computed by `bot/style_tags.py` and "
-        "stored as example metadata in `intents/tests/<lang>.yml` (`mip eval --tag` refreshes them).",
+        "Intent accuracy / language id (messages). Each message's styles are computed from its "
+        "text by `bot/style_tags.py`.",
         "",
         "| style | " + " | ".join(metrics) + " |",
         "|---|" + "---:|" * len(metrics),

@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.core.conversation import IntentParser, LanguageDetector
 from bot.languages import SUPPORTED
 from bot.nlu_files import read_examples
+from bot.style_tags import style_tags
 
 # Messages in flight at once: the engine answers one at a time, a few hide the HTTP round trip.
 CONCURRENCY = 4
@@ -37,8 +38,10 @@ class Outcome:
 
 
 def load_examples(tests_dir: Path) -> list[Example]:
+    """The held-out split, each message with its style tags (computed, so they never drift
+    from the text)."""
     return [
-        Example(e.text, e.intent, language, e.styles)
+        Example(e.text, e.intent, language, tuple(style_tags(e.text, language)))
         for language in SUPPORTED
         for e in read_examples(tests_dir / f"{language}.yml")
     ]

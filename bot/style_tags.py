@@ -1,8 +1,7 @@
 """Style tags of held-out messages: how a message is typed, so accuracy can be broken down by it.
 
 The tags are computed by `style_tags()` from the text and its language alone (no model, no
-training data), and written into intents/tests/<lang>.yml as Rasa example metadata
-(`metadata: {style: [...]}`) by `mip eval --tag`. The rules (see ../shared/notes/how-people-type.md):
+training data), when `mip eval` loads intents/tests/<lang>.yml. The rules (see ../shared/notes/how-people-type.md):
 
 - no_diacritics: Polish or Romanian (languages whose words normally carry diacritics) of at
   least 3 words with not one of the language's diacritic letters. Shorter messages ("bsn?",

@@ -11,7 +11,7 @@ from bot.eval_crossval import parse_intent_report
 from bot.eval_metrics import OUT_OF_SCOPE, compute, confusion_matrix, one_line
 from bot.eval_report import CrossValidation, ReportInfo, markdown, write_charts
 from bot.evaluation import Example, Outcome, language_ok, load_examples
-from bot.nlu_files import NluExample, read_examples, render, retag
+from bot.nlu_files import NluExample, read_examples
 from bot.style_tags import dutch_terms_in, style_tags
 
 ANSWERS = {"register_brp", "change_address", "police", "tax_return"}
@@ -46,35 +46,23 @@ def test_dutch_terms_match_whole_words_multi_word_terms_and_compounds() -> None:
     assert dutch_terms_in("zapłacił mi wypłatę") == []
 
 
-def test_nlu_files_round_trip_both_forms_and_keep_metadata(tmp_path: Path) -> None:
+def test_nlu_files_read_both_forms(tmp_path: Path) -> None:
     path = tmp_path / "pl.yml"
     path.write_text(
         'version: "3.1"\nnlu:\n- intent: police\n  examples: |\n    - aangifte na policji\n'
-        "    - 'cytat: tak'\n- intent: tax_return\n  examples: |\n    - zwrot podatku #2026\n",
+        "- intent: tax_return\n  examples:\n  - text: zwrot podatku 2026\n",
         encoding="utf-8",
     )
-    assert retag(path, lambda text: ["short"] if len(text.split()) <= 3 else []) == 3
-    found = read_examples(path)
-    assert [(e.intent, e.text, e.styles) for e in found] == [
-        ("police", "aangifte na policji", ("short",)),
-        ("police", "'cytat: tak'", ("short",)),
-        ("tax_return", "zwrot podatku #2026", ("short",)),
+    assert read_examples(path) == [
+        NluExample("police", "aangifte na policji"),
+        NluExample("tax_return", "zwrot podatku 2026"),
     ]
-    text = path.read_text(encoding="utf-8")
-    assert "  - text: aangifte na policji\n    metadata: {style: [short]}\n" in text
-    # Rewriting is idempotent.
-    assert render(found) == text
 
 
-def test_untagged_examples_have_no_metadata() -> None:
-    rendered = render([NluExample("greet", "hallo allemaal daar")])
-    assert rendered.endswith("- intent: greet\n  examples:\n  - text: hallo allemaal daar\n")
-
-
-def test_load_examples_reads_styles(tmp_path: Path) -> None:
+def test_load_examples_tags_styles_from_the_text(tmp_path: Path) -> None:
     for language in ("pl", "bg", "ro", "nl"):
         (tmp_path / f"{language}.yml").write_text(
-            render([NluExample("greet", f"hi {language}", {"style": ["short"]})]),
+            f'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hi {language}\n',
             encoding="utf-8",
         )
     examples = load_examples(tmp_path)
