@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
-from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import text
 
 from bot.contract import Contract
 from bot.reporting.review import QuestionCollector
@@ -16,28 +12,6 @@ from bot.storage.db import Database
 from tests.reporting_cases import check_known_counts, seeded_figures
 
 pytestmark = pytest.mark.integration
-URL = os.environ.get("MIP_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-
-
-@pytest.fixture
-async def pg_db() -> AsyncIterator[Database]:
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    admin = Database(URL)
-    try:
-        async with admin.engine.begin() as conn:
-            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except OSError as e:
-        await admin.dispose()
-        pytest.skip(f"no PostgreSQL reachable at {URL}: {e}")
-    db = Database(URL, connect_args={"server_settings": {"search_path": schema}})
-    try:
-        await db.migrate()
-        yield db
-    finally:
-        await db.dispose()
-        async with admin.engine.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
 
 
 async def test_report_on_postgresql(pg_db: Database, contract: Contract) -> None:
