@@ -18,7 +18,6 @@ from bot.core.conversation import Conversation, IntentParser
 from bot.engine.client import EngineClient
 from bot.engine.process import LocalEngine
 from bot.handoff.hours import Schedule
-from bot.handoff.notices import Titles
 from bot.handoff.outbox import OutboxAnnouncer, SqlOutbox
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.worker import run_timers
@@ -132,7 +131,7 @@ def assemble(
     queue = HandoffQueue(
         db,
         Schedule.load(settings.content_dir / "handoff.yml"),
-        answer_titles(content),
+        content.title,
         analytics=analytics,
         questions=questions,
     )
@@ -148,16 +147,6 @@ def assemble(
         insight=ReportingInsight(analytics, questions, batch_seconds=2.0),
     )
     return conversation, queue, analytics, questions
-
-
-def answer_titles(content: ContentStore) -> Titles:
-    """Topic names for key persons: the answer's title in the key person's language."""
-
-    def title(language: str, intent: str) -> str:
-        answer = content.get(language, intent)
-        return answer.title if answer else intent.replace("_", " ")
-
-    return title
 
 
 def setup_logging(settings: Settings) -> None:

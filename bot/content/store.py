@@ -86,6 +86,11 @@ class ContentStore:
     def get(self, language: str, intent: str) -> Answer | None:
         return self._index.get((language, intent))
 
+    def title(self, language: str, intent: str) -> str:
+        """The answer's title (button labels, topics shown to key persons)."""
+        answer = self.get(language, intent)
+        return answer.title if answer else intent.replace("_", " ")
+
     def __len__(self) -> int:
         return len(self._index)
 

@@ -101,10 +101,6 @@ class Conversation:
         await self.states.save(state)
         return replies
 
-    def title(self, language: str, intent: str) -> str:
-        """An answer's title in a language (topics shown to key persons)."""
-        return self._title(language, intent)
-
     # -- dispatch -------------------------------------------------------------------------
 
     async def _dispatch(self, event: UserEvent, state: ConversationState) -> list[Reply]:
@@ -532,8 +528,7 @@ class Conversation:
         return Reply(prompt, buttons=buttons, language=current)
 
     def _title(self, language: str, intent: str) -> str:
-        answer = self.content.get(language, intent)
-        return answer.title if answer else intent.replace("_", " ")
+        return self.content.title(language, intent)
 
 
 def _profile(state: ConversationState) -> dict[str, str | None]:

@@ -105,8 +105,7 @@ class Tailoring:
         return ((Button(t.gettext("⚙️ Change my situation"), PROFILE),),)
 
     def title(self, language: str, intent: str) -> str:
-        answer = self.content.get(language, intent)
-        return answer.title if answer else intent.replace("_", " ")
+        return self.content.title(language, intent)
 
     # -- questions ------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.events import Button, Reply
@@ -89,7 +89,7 @@ class SqlOutbox:
 
     async def pending(self) -> int:
         async with self.db.session() as session:
-            return len((await session.scalars(select(OutboxRow.id))).all())
+            return await session.scalar(select(func.count()).select_from(OutboxRow)) or 0
 
 
 class OutboxAnnouncer:

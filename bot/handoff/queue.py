@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -334,14 +334,13 @@ class HandoffQueue:
         async with self.db.session() as session:
             rows = await session.scalars(
                 select(TicketRow)
-                .where(TicketRow.status == Status.OPEN)
+                .where(
+                    TicketRow.status == Status.OPEN,
+                    or_(TicketRow.language.in_(kp.languages), TicketRow.widened),
+                )
                 .order_by(TicketRow.queued_at, TicketRow.id)
             )
-            return [
-                await self._ticket(session, r)
-                for r in rows
-                if r.language in kp.languages or r.widened
-            ]
+            return [await self._ticket(session, r) for r in rows.all()]
 
     async def held_by(self, kp: KeyPerson) -> list[Ticket]:
         async with self.db.session() as session:

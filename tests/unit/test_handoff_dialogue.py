@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.app import answer_titles
 from bot.content.store import ContentStore
 from bot.contract import Contract
 from bot.core import callbacks
@@ -62,9 +61,7 @@ async def desk(
     sqlite_states: SqlConversationStates,
 ) -> AsyncIterator[Desk]:
     clock = ManualClock(MONDAY_MORNING)
-    queue = HandoffQueue(
-        sqlite_states.db, Schedule.load(SCHEDULE), answer_titles(content), clock=clock
-    )
+    queue = HandoffQueue(sqlite_states.db, Schedule.load(SCHEDULE), content.title, clock=clock)
     engine = ScriptedEngine(intent="nlu_fallback", confidence=0.1)
     core = Conversation(contract, content, engine, language_id, sqlite_states, handoff=queue)
     yield Desk(core, queue, SqlOutbox(sqlite_states.db, clock), engine)
