@@ -149,6 +149,7 @@ async def bot(
     try:
         yield Bot(conversation, client, db)
     finally:
+        await conversation.states.flush()
         await client.aclose()
         await db.dispose()
 

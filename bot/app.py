@@ -14,7 +14,8 @@ from bot.config import Settings
 from bot.content.store import ContentStore
 from bot.contract import Contract
 from bot.core.announcements import Announcer
-from bot.core.conversation import Conversation, IntentParser
+from bot.core.conversation import Conversation
+from bot.core.early_parse import IntentParser
 from bot.engine.client import EngineClient
 from bot.engine.process import LocalEngine
 from bot.handoff.hours import Schedule
@@ -47,16 +48,18 @@ class App:
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
-        """The background work of a running bot: the queue's timers and retention purge."""
+        """The background work of a running bot: the queue's timers and retention purge,
+        reloading edited content, writing the anonymous counts."""
         timers = asyncio.create_task(
             run_timers(self.queue, dt.timedelta(days=self.settings.retention_days)),
             name="queue-timers",
         )
         counts = asyncio.create_task(self._flush_counts(), name="report-counts")
+        content = asyncio.create_task(self.content.watch(), name="content-watch")
         try:
             yield
         finally:
-            for task in (timers, counts):
+            for task in (timers, counts, content):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
@@ -111,6 +114,7 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
         try:
             yield app
         finally:
+            await conversation.states.flush()
             await conversation.insight.flush()
             await engine.aclose()
             await db.dispose()

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.conversation import IntentParser, LanguageDetector
+from bot.core.conversation import LanguageDetector
+from bot.core.early_parse import IntentParser
 from bot.languages import SUPPORTED
 from bot.nlu_files import read_examples
 from bot.style_tags import style_tags

@@ -38,7 +38,9 @@ def language_id() -> LanguageIdentifier:
 async def sqlite_states(tmp_path: Path) -> AsyncIterator[SqlConversationStates]:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'mip.db'}")
     await db.migrate()
-    yield SqlConversationStates(db)
+    states = SqlConversationStates(db)
+    yield states
+    await states.flush()
     await db.dispose()
 
 

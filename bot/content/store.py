@@ -7,10 +7,12 @@ answers (municipalities.yml, events.yml, crisis.yml), which are watched too.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
@@ -23,6 +25,16 @@ from bot.contract import Contract
 log = logging.getLogger(__name__)
 
 Signature = tuple[tuple[str, int, int], ...]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One consistent version of the content: answers, data files, what was read, problems."""
+
+    index: Mapping[tuple[str, str], Answer]
+    data: ContentData
+    signature: Signature
+    problems: list[Problem]
 
 
 class ContentStore:
@@ -44,9 +56,46 @@ class ContentStore:
         self.problems: list[Problem] = []
         self.data = ContentData()
         self._loaded = False
+        self.version = 0  # counts (re)loads
 
     def load(self) -> list[Problem]:
         """(Re)load every file; keep the previous answer where a file is now broken."""
+        return self._install(self._build())
+
+    def refresh(self) -> bool:
+        """Reload when a file was added, removed or changed (at most every check_interval)."""
+        now = time.monotonic()
+        if now - self._checked_at < self.check_interval:
+            return False
+        self._checked_at = now
+        if self._scan() == self._signature:
+            return False
+        log.info("content changed on disk; reloading")
+        self.load()
+        return True
+
+    async def watch(self) -> None:
+        """Reload on changes, every check_interval, until cancelled (the running bot does this).
+
+        Scanning and loading run in a thread: a reload takes about half a second, which no
+        message should wait for. The new version is swapped in whole, on the event loop."""
+        while True:
+            await asyncio.sleep(self.check_interval)
+            try:
+                snapshot = await asyncio.to_thread(self._build_if_changed)
+            except Exception:  # a bug here must not stop the watching; the old content stays
+                log.exception("reloading content failed")
+                continue
+            if snapshot is not None:
+                self._install(snapshot)
+
+    def _build_if_changed(self) -> Snapshot | None:
+        if self._scan() == self._signature:
+            return None
+        log.info("content changed on disk; reloading")
+        return self._build()
+
+    def _build(self) -> Snapshot:
         signature = self._scan()
         answers, problems = load_tree(self.root, self.languages, self.contract)
         data, found = load_data(self.root, self.contract, self.data if self._loaded else None)
@@ -64,24 +113,17 @@ class ContentStore:
             log.warning("content problem: %s", problem)
         if kept:
             log.warning("keeping the last good version of %d content file(s)", len(kept))
-        self._index = MappingProxyType({**kept, **answers})
-        self.data = data
-        self._loaded = True
-        self._signature = signature
-        self.problems = problems
-        return problems
+        index = MappingProxyType({**kept, **answers})
+        return Snapshot(index, data, signature, problems)
 
-    def refresh(self) -> bool:
-        """Reload when a file was added, removed or changed; cheap enough to call per message."""
-        now = time.monotonic()
-        if now - self._checked_at < self.check_interval:
-            return False
-        self._checked_at = now
-        if self._scan() == self._signature:
-            return False
-        log.info("content changed on disk; reloading")
-        self.load()
-        return True
+    def _install(self, snapshot: Snapshot) -> list[Problem]:
+        self._index = snapshot.index
+        self.data = snapshot.data
+        self._loaded = True
+        self._signature = snapshot.signature
+        self.problems = snapshot.problems
+        self.version += 1
+        return snapshot.problems
 
     def get(self, language: str, intent: str) -> Answer | None:
         return self._index.get((language, intent))

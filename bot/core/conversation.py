@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from bot.content.store import ContentStore
@@ -17,6 +17,7 @@ from bot.contract import FALLBACK, Contract, Kind
 from bot.core import callbacks
 from bot.core.announcements import Subscriptions
 from bot.core.crisis import find_crisis
+from bot.core.early_parse import EarlyParse, IntentParser
 from bot.core.events import Button, EventKind, Reply, UserEvent
 from bot.core.handoff_flow import MigrantHandoff, remember
 from bot.core.insight import ConversationInsight, NoInsight
@@ -39,12 +40,16 @@ SUGGESTION_FLOOR = 0.02
 SHORT_MESSAGE_WORDS = 2
 
 
-class IntentParser(Protocol):
-    async def parse(self, text: str) -> ParseResult: ...
-
-
 class LanguageDetector(Protocol):
     def detect(self, text: str) -> Detection: ...
+
+
+Once = Callable[[], Awaitable[bool]]
+
+
+def _worth_parsing(text: str) -> bool:
+    """Whether a message will probably go to the engine (checked before anything is loaded)."""
+    return any(ch.isalnum() for ch in text)
 
 
 def topic_label(texts: Texts, topic: str) -> str:
@@ -88,24 +93,36 @@ class Conversation:
         self.insight: ConversationInsight = insight or NoInsight()
         self.tailoring = Tailoring(content, subscriptions, today)
 
-    async def handle(self, event: UserEvent) -> list[Reply]:
-        self.content.refresh()
+    async def handle(self, event: UserEvent, *, once: Once | None = None) -> list[Reply]:
+        """The replies to one event. `once`, when given, is asked before anything changes
+        (e.g. "was this Telegram update handled before?"); on False nothing happens."""
         if self.queue is not None and self.desk is not None:
             kp = await self.queue.key_person(event.user_key)
             if kp is not None:
+                if once is not None and not await once():
+                    return []
                 return await self.desk.handle(event, kp)
+        early = None
+        if event.kind is EventKind.TEXT and _worth_parsing(event.text):
+            early = EarlyParse(self.engine, event.text.strip())
+        if once is not None and not await once():
+            return []
         state = await self.states.load(event.user_key)
         if state.language is None and (hint := normalise(event.locale_hint)):
             state.language = hint
-        replies = await self._dispatch(event, state)
+        if early is not None:
+            await early.sent()  # before language identification, which holds the CPU
+        replies = await self._dispatch(event, state, early)
         await self.states.save(state)
         return replies
 
     # -- dispatch -------------------------------------------------------------------------
 
-    async def _dispatch(self, event: UserEvent, state: ConversationState) -> list[Reply]:
+    async def _dispatch(
+        self, event: UserEvent, state: ConversationState, early: EarlyParse | None = None
+    ) -> list[Reply]:
         if event.kind is EventKind.TEXT:
-            return await self._text(event.text, state)
+            return await self._text(event.text, state, early)
         if event.kind is EventKind.BUTTON:
             if step := await self.tailoring.button(event.data, state):
                 return self._step(step, state)
@@ -253,7 +270,9 @@ class Conversation:
 
     # -- free text ------------------------------------------------------------------------
 
-    async def _text(self, text: str, state: ConversationState) -> list[Reply]:
+    async def _text(
+        self, text: str, state: ConversationState, early: EarlyParse | None = None
+    ) -> list[Reply]:
         text = text.strip()
         if (
             self.handoff is not None
@@ -304,7 +323,7 @@ class Conversation:
         if step := self.tailoring.typed(text, state):
             return self._step(step, state)
         remember(state, text)
-        return await self._understand(text, language, state)
+        return await self._understand(text, language, state, early)
 
     def _reply_language(
         self, detection: Detection, state: ConversationState, words: int
@@ -318,10 +337,12 @@ class Conversation:
             return detection.language
         return state.language
 
-    async def _understand(self, text: str, language: str, state: ConversationState) -> list[Reply]:
+    async def _understand(
+        self, text: str, language: str, state: ConversationState, early: EarlyParse | None = None
+    ) -> list[Reply]:
         t = Texts(language)
         try:
-            parsed = await self.engine.parse(text)
+            parsed = await (early.result(text) if early else self.engine.parse(text))
         except EngineError as e:
             log.warning("engine unavailable, offering the menu: %s", e)
             return [

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -36,9 +35,6 @@ def _typos(length: int) -> int:
     return 1 if length <= 8 else 2
 
 
-# Every message is tried against every phrase, and people reuse the same words: remembering
-# answers keeps the fast path at a fraction of a millisecond per message.
-@lru_cache(maxsize=1 << 16)
 def _word_matches(pattern: str, word: str) -> bool:
     if pattern.endswith("*"):
         stem = pattern[:-1]
@@ -58,17 +54,62 @@ def _word_matches(pattern: str, word: str) -> bool:
     return DamerauLevenshtein.distance(pattern, word, score_cutoff=allowed) <= allowed
 
 
-def _phrase_in(phrase: Phrase, text: Sequence[str], cancel: frozenset[str]) -> bool:
+class CrisisMatcher:
+    """The phrases of crisis.yml, with what each word people typed matches remembered:
+    people reuse the same words, so a message costs a few lookups, not a fuzzy comparison
+    with every phrase (about a millisecond a message before)."""
+
+    REMEMBERED_WORDS = 50_000
+
+    def __init__(self, groups: Sequence[CrisisGroup]) -> None:
+        self.groups = groups
+        self._patterns = sorted({w for g in groups for p in g.phrases for w in p.words})
+        self._known: dict[str, frozenset[str]] = {}
+
+    def find(self, text: str, language: str | None = None) -> list[CrisisMatch]:
+        folded = words(text)
+        if not folded:
+            return []
+        matches = [self._matching(w) for w in folded]
+        found: list[CrisisMatch] = []
+        for group in self.groups:
+            if any(m.answer == group.answer for m in found):
+                continue
+            hits = [p for p in group.phrases if _phrase_in(p, folded, matches, group.unless_after)]
+            if hits:
+                languages = [p.language for p in hits]
+                chosen = language if language in languages else languages[0]
+                found.append(CrisisMatch(group.answer, chosen, group.name))
+        return found
+
+    def _matching(self, word: str) -> frozenset[str]:
+        """The patterns (phrase words) this word matches."""
+        if (known := self._known.get(word)) is not None:
+            return known
+        if len(self._known) >= self.REMEMBERED_WORDS:
+            self._known.clear()
+        known = frozenset(p for p in self._patterns if _word_matches(p, word))
+        self._known[word] = known
+        return known
+
+
+def _phrase_in(
+    phrase: Phrase,
+    text: Sequence[str],
+    matches: Sequence[frozenset[str]],
+    cancel: frozenset[str],
+) -> bool:
+    """Whether the phrase's words appear in order; matches[i]: the patterns text[i] matches."""
     first, *rest = phrase.words
-    for start, word in enumerate(text):
-        if not _word_matches(first, word):
+    for start, matched in enumerate(matches):
+        if first not in matched:
             continue
         if cancel & set(text[max(0, start - NEGATION_REACH) : start]):
             continue  # "geen noodgeval", "не е за линейка"
         position, ok = start, True
         for pattern in rest:
             window = range(position + 1, min(len(text), position + 2 + GAP))
-            hit = next((i for i in window if _word_matches(pattern, text[i])), None)
+            hit = next((i for i in window if pattern in matches[i]), None)
             if hit is None:
                 ok = False
                 break
@@ -85,16 +126,16 @@ def find_crisis(
 
     Phrases of every language are tried, since people in distress mix languages; when the same
     phrase exists in several, the conversation's language is reported."""
-    folded = words(text)
-    if not folded:
-        return []
-    found: list[CrisisMatch] = []
-    for group in groups:
-        if any(m.answer == group.answer for m in found):
-            continue
-        hits = [p for p in group.phrases if _phrase_in(p, folded, group.unless_after)]
-        if hits:
-            languages = [p.language for p in hits]
-            chosen = language if language in languages else languages[0]
-            found.append(CrisisMatch(group.answer, chosen, group.name))
-    return found
+    return _matcher(groups).find(text, language)
+
+
+_matchers: list[CrisisMatcher] = []
+
+
+def _matcher(groups: Sequence[CrisisGroup]) -> CrisisMatcher:
+    # One matcher per loaded crisis.yml (the content store replaces the groups on reload).
+    for matcher in _matchers:
+        if matcher.groups is groups:
+            return matcher
+    _matchers[:] = [*_matchers[-1:], CrisisMatcher(groups)]
+    return _matchers[-1]

@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Callable
 from enum import Enum
 
-from bot.core.conversation import Conversation
+from bot.core.conversation import Conversation, Once
 from bot.core.events import Reply, UserEvent
 from bot.i18n import Texts
 from bot.languages import DEFAULT, normalise
@@ -69,11 +69,11 @@ class ThrottledConversation:
         self.conversation = conversation
         self.throttle = throttle
 
-    async def handle(self, event: UserEvent) -> list[Reply]:
+    async def handle(self, event: UserEvent, *, once: Once | None = None) -> list[Reply]:
         verdict = self.throttle.check(event.user_key)
         if verdict is Verdict.ALLOW:
-            return await self.conversation.handle(event)
-        if verdict is Verdict.DROP:
+            return await self.conversation.handle(event, once=once)
+        if verdict is Verdict.DROP or (once is not None and not await once()):
             return []
         state = await self.conversation.states.load(event.user_key)
         language = state.language or normalise(event.locale_hint) or DEFAULT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,10 @@ import httpx
 
 # The engine reads at most this much of a message; intent lies in the first sentences.
 MAX_PARSE_CHARS = 1000
+# httpcore trace steps after which the request has left (HTTP/1.1 and HTTP/2).
+REQUEST_WRITTEN = frozenset(
+    {"http11.send_request_body.complete", "http2.send_request_body.complete"}
+)
 
 
 class EngineError(Exception):
@@ -55,12 +60,15 @@ class EngineClient:
             transport=transport,
         )
 
-    async def parse(self, text: str) -> ParseResult:
+    async def parse(self, text: str, *, sent: asyncio.Event | None = None) -> ParseResult:
+        """The engine's reading of `text`. `sent` is set once the request is written, so a
+        caller that started this as a task can do its own work while the engine thinks."""
+        extensions = {"trace": _signal_when_sent(sent)} if sent is not None else None
         try:
             # httpx's timeouts are per connect/read/write; the user waits for all of them.
             async with asyncio.timeout(self.timeout):
                 response = await self._http.post(
-                    "/model/parse", json={"text": text[:MAX_PARSE_CHARS]}
+                    "/model/parse", json={"text": text[:MAX_PARSE_CHARS]}, extensions=extensions
                 )
         except (httpx.TimeoutException, TimeoutError) as e:
             raise EngineUnavailable(f"engine at {self.base_url} did not answer in time") from e
@@ -88,6 +96,15 @@ class EngineClient:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+
+def _signal_when_sent(sent: asyncio.Event) -> Callable[[str, dict[str, Any]], Awaitable[None]]:
+    # httpcore's request tracing (httpx "trace" extension) names each step of a request.
+    async def trace(step: str, _info: dict[str, Any]) -> None:
+        if step in REQUEST_WRITTEN:
+            sent.set()
+
+    return trace
 
 
 def _parse_result(body: Any) -> ParseResult:

@@ -2,12 +2,14 @@
 
 Best effort: a failure to record is logged and the user still gets the reply. With
 `batch_seconds` set (the running bot uses 2 s), records are written together in one
-transaction at most that often instead of one transaction per message; a crash can then
-lose the last seconds of anonymous counts, never anything a user or key person depends on.
+transaction at most that often, in the background, instead of one transaction per message
+that the reply waits for; a crash can then lose the last seconds of anonymous counts, never
+anything a user or key person depends on.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -33,6 +35,7 @@ class ReportingInsight:
         self.batch_seconds = batch_seconds
         self._pending: list[Record] = []
         self._flushed_at = time.monotonic()
+        self._flushing: asyncio.Task[None] | None = None
 
     async def answered(
         self, language: str, intent: str, *, municipality: str | None, stay: str | None
@@ -74,6 +77,24 @@ class ReportingInsight:
 
     async def flush(self) -> None:
         """Write what is pending (also called when the bot stops)."""
+        if self._flushing is not None:
+            await asyncio.gather(self._flushing, return_exceptions=True)
+        await self._write_pending()
+
+    async def _add(self, record: Record) -> None:
+        self._pending.append(record)
+        if self.batch_seconds <= 0:
+            await self._write_pending()
+            return
+        due = time.monotonic() - self._flushed_at >= self.batch_seconds
+        if (due or len(self._pending) >= BATCH_MAX) and self._flushing is None:
+            self._flushing = asyncio.create_task(self._write_pending())
+            self._flushing.add_done_callback(self._flushed)
+
+    def _flushed(self, _task: asyncio.Task[None]) -> None:
+        self._flushing = None
+
+    async def _write_pending(self) -> None:
         pending, self._pending = self._pending, []
         self._flushed_at = time.monotonic()
         if not pending:
@@ -84,9 +105,3 @@ class ReportingInsight:
                     await record(session)
         except SQLAlchemyError as e:
             log.warning("could not record %d report events: %s", len(pending), type(e).__name__)
-
-    async def _add(self, record: Record) -> None:
-        self._pending.append(record)
-        due = time.monotonic() - self._flushed_at >= self.batch_seconds
-        if due or len(self._pending) >= BATCH_MAX:
-            await self.flush()

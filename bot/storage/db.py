@@ -8,6 +8,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import DeclarativeBase
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -46,6 +48,12 @@ class Database:
 
     def session(self) -> AsyncSession:
         return self.sessions()
+
+    def insert(self, entity: type[DeclarativeBase]) -> sqlite.Insert | postgresql.Insert:
+        """INSERT in this database's dialect, for ON CONFLICT clauses (both have them)."""
+        if self.url.get_backend_name() == "postgresql":
+            return postgresql.insert(entity)
+        return sqlite.insert(entity)
 
     async def migrate(self) -> None:
         async with self.engine.begin() as connection:

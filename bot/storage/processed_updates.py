@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 
 from bot.storage.db import Database
 from bot.storage.tables import ProcessedUpdateRow
@@ -17,6 +16,7 @@ KEEP = dt.timedelta(days=7)
 class SqlProcessedUpdates:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._claim = db.insert(ProcessedUpdateRow).on_conflict_do_nothing()
 
     async def claim(self, bot_id: int, update_id: int) -> bool:
         """True the first time an update is seen; False when it was handled before.
@@ -24,16 +24,12 @@ class SqlProcessedUpdates:
         Claimed before handling: an update that crashes the handler is not retried, which
         beats answering twice (a crash is logged, and the user can simply ask again).
         """
-        try:
-            async with self.db.session() as session, session.begin():
-                session.add(
-                    ProcessedUpdateRow(
-                        bot_id=bot_id, update_id=update_id, received_at=dt.datetime.now(dt.UTC)
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+        async with self.db.engine.begin() as connection:
+            result = await connection.execute(
+                self._claim,
+                {"bot_id": bot_id, "update_id": update_id, "received_at": dt.datetime.now(dt.UTC)},
+            )
+        return bool(result.rowcount)
 
     async def prune(self, now: dt.datetime | None = None) -> int:
         """Forget updates older than a week; returns how many rows went."""

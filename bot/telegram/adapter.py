@@ -26,7 +26,6 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
-    ApplicationHandlerStop,
     BaseUpdateProcessor,
     ContextTypes,
     TypeHandler,
@@ -34,6 +33,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot.config import ConfigError, Settings
+from bot.core.conversation import Once
 from bot.core.events import Reply, UserEvent
 from bot.i18n import Texts
 from bot.languages import DEFAULT, SUPPORTED, normalise
@@ -56,7 +56,7 @@ TgContext = ContextTypes.DEFAULT_TYPE
 
 
 class EventHandler(Protocol):
-    async def handle(self, event: UserEvent) -> list[Reply]: ...
+    async def handle(self, event: UserEvent, *, once: Once | None = None) -> list[Reply]: ...
 
 
 class UpdateLog(Protocol):
@@ -118,13 +118,12 @@ class TelegramAdapter:
 
     # -- handlers ---------------------------------------------------------------------------
 
-    async def once(self, update: Update, context: TgContext) -> None:
-        """Runs before every other handler: a redelivered update stops here."""
-        if self.updates is None:
-            return
-        if not await self.updates.claim(context.bot.id, update.update_id):
-            log.info("update %d was handled before; skipped", update.update_id)
-            raise ApplicationHandlerStop
+    async def first_time(self, update: Update, bot: Bot) -> bool:
+        """False when this update was handled before (Telegram redelivers after a restart)."""
+        if self.updates is None or await self.updates.claim(bot.id, update.update_id):
+            return True
+        log.info("update %d was handled before; skipped", update.update_id)
+        return False
 
     async def on_update(self, update: Update, context: TgContext) -> None:
         if update.callback_query is not None:
@@ -133,17 +132,22 @@ class TelegramAdapter:
                 await update.callback_query.answer()
             except TelegramError as e:
                 log.warning("could not answer callback query: %s", e)
-        if update.my_chat_member is not None:
-            await self.on_membership(update, context)
-            return
-        if not is_private(update):
-            await self.on_group_message(update, context)
-            return
-        event = event_for(update, self.signer)
+        event = event_for(update, self.signer) if is_private(update) else None
         if event is None or update.effective_chat is None:
+            if not await self.first_time(update, context.bot):
+                return
+            if update.my_chat_member is not None:
+                await self.on_membership(update, context)
+            elif not is_private(update):
+                await self.on_group_message(update, context)
             return
+
+        async def once() -> bool:
+            return await self.first_time(update, context.bot)
+
         try:
-            replies = await self.handler.handle(event)
+            # The core checks `once` while the engine already reads the message.
+            replies = await self.handler.handle(event, once=once)
         except Exception:
             # The user hears something either way; the error handler is for Telegram errors.
             log.exception("the conversation failed on update %d", update.update_id)
@@ -238,7 +242,6 @@ def build_application(
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
     application: TgApplication = builder.build()
     adapter = TelegramAdapter(handler, signer, updates)
-    application.add_handler(TypeHandler(Update, adapter.once), group=-1)
     application.add_handler(TypeHandler(Update, adapter.on_update))
     application.add_error_handler(adapter.on_error)
     return application, adapter

@@ -1,9 +1,13 @@
-"""Live editing through the core: an edited file is served on the next message; a broken
-edit is reported and the last good version stays; the same for municipalities.yml."""
+"""Live editing through the core, with the store watching the files as in the running bot:
+an edited file is served once reloaded; a broken edit is reported and the last good version
+stays; the same for municipalities.yml."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import shutil
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -35,22 +39,35 @@ def engine() -> ScriptedEngine:
 
 
 @pytest.fixture
-def core(
+async def core(
     root: Path,
     contract: Contract,
     engine: ScriptedEngine,
     language_id: LanguageIdentifier,
     sqlite_states: SqlConversationStates,
-) -> Conversation:
-    store = ContentStore(root, SUPPORTED, contract, check_interval=0)
+) -> AsyncIterator[Conversation]:
+    store = ContentStore(root, SUPPORTED, contract, check_interval=0.01)
     assert [p for p in store.load() if not p.warning] == []
-    return Conversation(contract, store, engine, language_id, sqlite_states)
+    watching = asyncio.create_task(store.watch())
+    yield Conversation(contract, store, engine, language_id, sqlite_states)
+    watching.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await watching
 
 
-def edit(path: Path, old: str, new: str) -> None:
+async def reloaded(store: ContentStore, before: int) -> None:
+    async with asyncio.timeout(5):
+        while store.version == before:
+            await asyncio.sleep(0.01)
+
+
+async def edit(store: ContentStore, path: Path, old: str, new: str) -> None:
+    """Edit a file as staff do, then wait until the watching store has read it."""
     text = path.read_text(encoding="utf-8")
     assert old in text, old
+    before = store.version
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    await reloaded(store, before)
 
 
 async def ask(core: Conversation) -> str:
@@ -67,19 +84,21 @@ async def test_an_edited_answer_is_served_at_once_and_a_broken_edit_keeps_the_la
     lines = path.read_text(encoding="utf-8").splitlines()
     end = lines.index("---", 1)
     lines.insert(end + 1, "**Nieuw:** de gemeente heeft dit net aangepast.\n")
+    before_edit = core.content.version
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    await reloaded(core.content, before_edit)
 
     edited = await ask(core)
     assert edited != before and edited.startswith("**Nieuw:** de gemeente heeft dit net aangepast.")
 
     # A mistake while editing: an unclosed section. Users keep the last good version.
-    edit(path, "**Nieuw:**", "::: stay short\n**Kapot:**")
+    await edit(core.content, path, "**Nieuw:**", "::: stay short\n**Kapot:**")
     assert await ask(core) == edited
     problems = core.content.problems
     assert {p.path for p in problems} == {str(path)}
     assert any(p.line == 13 and "section is not closed" in p.message for p in problems)
 
-    edit(path, "::: stay short\n**Kapot:**", "**Hersteld:**")
+    await edit(core.content, path, "::: stay short\n**Kapot:**", "**Hersteld:**")
     assert (await ask(core)).startswith("**Hersteld:**")
     assert core.content.problems == []
 
@@ -94,12 +113,15 @@ async def test_an_edited_desk_is_served_at_once_and_a_broken_file_keeps_the_last
     places = root / "municipalities.yml"
     assert "Informatiepunt West-Brabant, stadskantoor Breda" in first.text
 
-    edit(places, "Informatiepunt West-Brabant, stadskantoor Breda", "Nieuwe balie Breda")
+    await edit(
+        core.content, places, "Informatiepunt West-Brabant, stadskantoor Breda", "Nieuwe balie Breda"
+    )
     [second] = await core.handle(UserEvent.message(USER, "gdzie jest punkt informacyjny"))
     assert "**Nieuwe balie Breda**" in second.text
 
     # Broken: a weekday nobody knows. The desk people see stays the last good one.
-    edit(
+    await edit(
+        core.content,
         places,
         "- name: Nieuwe balie Breda",
         '- name: Kapotte balie\n        hours: {maandag: "9-5"}',

@@ -58,3 +58,21 @@ def test_unsupported_languages_are_recognised_as_such(
 ) -> None:
     detection = language_id.detect(text)
     assert detection.unsupported and detection.language is None
+
+
+def test_the_fast_classifier_gives_scikit_learns_probabilities(
+    language_id: LanguageIdentifier,
+) -> None:
+    texts = [
+        "jak sie zameldowac w gminie w venlo",
+        "kade moga da namerq li4en lekar",
+        "Cum îmi fac asigurare? Lucrez la Flex Uitzend BV din 2024.",
+        "Hoe lang duurt een BSN?!",
+        "qqq",
+        "",
+        "zzzzzzzz xxxxxxx",  # no n-gram the model knows beyond single letters
+        "€€€ 123",
+    ]
+    reference = language_id._own.predict_proba(texts)
+    for text, expected in zip(texts, reference, strict=True):
+        assert language_id._own_fast.probabilities(text) == pytest.approx(list(expected), abs=1e-9)

@@ -63,9 +63,11 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 async def bot(
     contract: Contract, content: ContentStore, language_id: LanguageIdentifier, db: Database
 ) -> AsyncIterator[Harness]:
-    core = Conversation(contract, content, ScriptedEngine(), language_id, SqlConversationStates(db))
+    states = SqlConversationStates(db)
+    core = Conversation(contract, content, ScriptedEngine(), language_id, states)
     async for harness in harness_for(core, SqlProcessedUpdates(db)):
         yield harness
+    await states.flush()
 
 
 async def test_a_private_question_is_answered_in_that_chat_with_signed_buttons(
