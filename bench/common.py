@@ -149,7 +149,7 @@ async def bot(
     try:
         yield Bot(conversation, client, db)
     finally:
-        await conversation.states.flush()
+        await conversation.flush()
         await client.aclose()
         await db.dispose()
 

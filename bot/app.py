@@ -114,8 +114,7 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
         try:
             yield app
         finally:
-            await conversation.states.flush()
-            await conversation.insight.flush()
+            await conversation.flush()
             await engine.aclose()
             await db.dispose()
 

@@ -48,3 +48,21 @@ async def check_processed_updates(updates: SqlProcessedUpdates) -> None:
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=8)
     assert await updates.prune(now=later) == 3
     assert await updates.claim(666, 1)
+
+
+async def check_states_written_behind(states: SqlConversationStates) -> None:
+    """`save` returns before the row is written: the same user's next load and forget wait for
+    it, writes of one user land in order, and after `flush` another process sees them all."""
+    for count in range(1, 21):
+        await states.save(ConversationState("tg:7", "pl", misunderstood=count))
+    assert (await states.load("tg:7")).misunderstood == 20
+    await states.save(ConversationState("tg:8", "nl", last_intent="get_bsn"))
+    await states.forget("tg:8")
+    for user in range(100, 130):
+        await states.save(ConversationState(f"tg:{user}", "ro", answered=["get_bsn"]))
+    await states.flush()
+    elsewhere = SqlConversationStates(states.db)
+    assert await elsewhere.load("tg:8") == ConversationState("tg:8")
+    assert (await elsewhere.load("tg:7")).misunderstood == 20
+    for user in range(100, 130):
+        assert (await elsewhere.load(f"tg:{user}")).answered == ["get_bsn"]

@@ -116,6 +116,11 @@ class Conversation:
         await self.states.save(state)
         return replies
 
+    async def flush(self) -> None:
+        """Wait until what was written behind (states, anonymous counts) is stored."""
+        await self.states.flush()
+        await self.insight.flush()
+
     # -- dispatch -------------------------------------------------------------------------
 
     async def _dispatch(

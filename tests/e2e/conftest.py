@@ -132,6 +132,7 @@ async def start_bot(
         finally:
             stop.set()
             await asyncio.wait_for(task, 20)
+            await conversation.flush()
             await switch.stop()
             await engine.aclose()
             await db.dispose()

@@ -16,6 +16,7 @@ from tests.integration.conftest import POSTGRES_URL
 from tests.storage_cases import (
     check_processed_updates,
     check_state_round_trip,
+    check_states_written_behind,
     check_subscriptions,
 )
 
@@ -37,6 +38,12 @@ async def setup(schema: dict[str, Any]) -> AsyncIterator[cases.Setup]:
 
 async def test_conversation_state_round_trip_on_postgresql(pg_db: Database) -> None:
     await check_state_round_trip(SqlConversationStates(pg_db))
+
+
+async def test_conversation_states_are_written_behind_in_order_on_postgresql(
+    pg_db: Database,
+) -> None:
+    await check_states_written_behind(SqlConversationStates(pg_db))
 
 
 async def test_concurrent_claims_have_exactly_one_winner_on_postgresql(

@@ -7,7 +7,6 @@ tier runs the same core against the real engine.
 from __future__ import annotations
 
 import asyncio
-
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -126,6 +125,42 @@ async def test_explicit_language_choice_wins_over_detection(
     [reply] = await core.handle(UserEvent.message(USER, "hoe schrijf ik me in bij de gemeente"))
     assert reply.language == "ro"
     assert reply.text.startswith(body(content, "ro", "find_doctor"))
+
+
+async def test_the_engine_reads_the_message_while_the_bot_checks_the_update(
+    core: Conversation, content: ContentStore, engine: ScriptedEngine
+) -> None:
+    asked_when_checked: list[list[str]] = []
+
+    async def once() -> bool:
+        await asyncio.sleep(0)  # the real check waits for its database
+        asked_when_checked.append(list(engine.asked))
+        return True
+
+    question = "  gdzie znajde lekarza rodzinnego?  "
+    [reply] = await core.handle(UserEvent.message(USER, question), once=once)
+    assert asked_when_checked == [[question.strip()]]  # asked before the check, not after
+    assert engine.asked == [question.strip()]  # and its answer used, not asked twice
+    assert reply.text.startswith(body(content, "pl", "find_doctor"))
+
+
+async def test_an_update_handled_before_changes_nothing(
+    core: Conversation, engine: ScriptedEngine
+) -> None:
+    async def handled_before() -> bool:
+        return False
+
+    await core.handle(UserEvent.button(USER, callbacks.language("ro")))
+    before = await core.states.load(USER)
+    assert (
+        await core.handle(UserEvent.message(USER, "ik wil een huisarts"), once=handled_before) == []
+    )
+    assert (
+        await core.handle(UserEvent.button(USER, callbacks.language("nl")), once=handled_before)
+        == []
+    )
+    await core.flush()
+    assert await core.states.load(USER) == before
 
 
 async def test_a_question_before_any_language_is_known_is_answered_after_the_choice(
