@@ -123,6 +123,12 @@ def _engine_pid(port: int) -> int | None:
     return None
 
 
+def database_name() -> str:
+    """The database the benchmarks use: MIP_BENCH_DATABASE_URL, or SQLite as by default."""
+    url = os.environ.get("MIP_BENCH_DATABASE_URL", "")
+    return "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+
+
 @dataclass
 class Bot:
     conversation: Conversation

@@ -17,7 +17,17 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import Progress, bot, engine, messages, percentile, settings, table, write_section
+from bench.common import (
+    Progress,
+    bot,
+    database_name,
+    engine,
+    messages,
+    percentile,
+    settings,
+    table,
+    write_section,
+)
 from bench.telegram_path import telegram_path
 
 WARMUP = 50
@@ -83,7 +93,8 @@ async def run(n: int) -> str:
         f"Telegram's rate limit), after {WARMUP} warm-up messages, each message "
         "through both paths in turn; "
         "(a) POST /model/parse with httpx, (b) a Telegram update through python-telegram-bot, "
-        "the adapter and the conversation core with SQLite storage and the real engine, until "
+        f"the adapter and the conversation core with {database_name()} storage and the real "
+        "engine, until "
         "the last reply was accepted by an in-process Bot API.\n\n"
         + table(("", "(a) bare engine", "(b) whole bot", "ratio b/a"), rows)
         + f"\n\nThe p99 ratio {ratio99:.2f} {verdict} the target of {TARGET_P99_RATIO} or less."

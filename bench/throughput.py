@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import tempfile
 import time
@@ -21,7 +20,16 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import bot, engine, messages, percentile, settings, table, write_section
+from bench.common import (
+    bot,
+    database_name,
+    engine,
+    messages,
+    percentile,
+    settings,
+    table,
+    write_section,
+)
 from bot.core.events import UserEvent
 
 TARGET = 100.0  # messages per second on 2 cores (issue 6)
@@ -139,8 +147,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-
-
-def database_name() -> str:
-    url = os.environ.get("MIP_BENCH_DATABASE_URL", "")
-    return "PostgreSQL" if url.startswith("postgresql") else "SQLite"
