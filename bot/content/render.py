@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -17,10 +18,14 @@ _MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(["imag
 _SAFE_SCHEMES = ("http://", "https://", "tel:", "mailto:")
 
 
+# Answers come from a few hundred files and their variants, and parsing Markdown costs more
+# than a millisecond for a long one: the same text is rendered once.
+@lru_cache(maxsize=2048)
 def render_telegram_html(markdown: str) -> str:
     return _render(markdown, _HtmlInline())
 
 
+@lru_cache(maxsize=2048)
 def render_plain(markdown: str) -> str:
     return _render(markdown, _PlainInline())
 

@@ -249,11 +249,14 @@ class HandoffQueue:
                         promised_by=self.schedule.promise(now),
                     )
                     session.add(row)
-                    await session.flush()
+                    await session.flush()  # the ticket's id, for its messages
                     for question in opening.questions:
                         self._add_message(session, row.id, "user", question, now)
-                    await session.flush()
-                    ticket = await self._ticket(session, row)
+                    # The messages are the opening's questions: no need to read them back.
+                    written = tuple(
+                        TicketMessage("user", q[:MESSAGE_MAX], now) for q in opening.questions
+                    )
+                    ticket = await self._ticket(session, row, messages=written)
                     await self._announce(session, ticket, widened=False)
                     if self.analytics:
                         await self.analytics.handoff_opened(
@@ -629,10 +632,14 @@ class HandoffQueue:
 
     @staticmethod
     async def _ticket(
-        session: AsyncSession, row: TicketRow, *, with_messages: bool = True
+        session: AsyncSession,
+        row: TicketRow,
+        *,
+        with_messages: bool = True,
+        messages: tuple[TicketMessage, ...] = (),
     ) -> Ticket:
-        messages: tuple[TicketMessage, ...] = ()
-        if with_messages:
+        """The ticket as the core sees it; its messages are read unless given or not wanted."""
+        if with_messages and not messages:
             found = await session.scalars(
                 select(TicketMessageRow)
                 .where(TicketMessageRow.ticket_id == row.id)
