@@ -95,7 +95,7 @@ def settings() -> Settings:
     env.setdefault("MIP_INTENTS_DIR", str(ROOT / "intents"))
     env.setdefault("MIP_CONTENT_DIR", str(ROOT / "content"))
     env.setdefault("MIP_ENGINE_VENV", str(ROOT / ".mip" / "engine-venv"))
-    env.setdefault("MIP_LOG_LEVEL", "WARNING")
+    env.setdefault("MIP_LOG_LEVEL", "ERROR")  # crisis warnings would break the progress lines
     return Settings.from_env(env)
 
 

@@ -24,7 +24,8 @@ class MigrantHandoff:
         self.queue = queue
 
     async def active(self, user_key: str) -> Ticket | None:
-        return await self.queue.active_ticket(user_key)
+        # Without its messages: a ticket that a user keeps writing into grows long.
+        return await self.queue.active_ticket(user_key, with_messages=False)
 
     async def open(
         self,

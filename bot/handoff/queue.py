@@ -218,10 +218,10 @@ class HandoffQueue:
 
     # -- the user's side ------------------------------------------------------------------
 
-    async def active_ticket(self, user_key: str) -> Ticket | None:
+    async def active_ticket(self, user_key: str, *, with_messages: bool = True) -> Ticket | None:
         async with self.db.session() as session:
             row = await self._active_row(session, user_key)
-            return await self._ticket(session, row) if row else None
+            return await self._ticket(session, row, with_messages=with_messages) if row else None
 
     async def open_ticket(self, opening: Opening) -> tuple[Ticket, bool]:
         """Open a ticket, or return the user's open one (one per user). True when new."""
