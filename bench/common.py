@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 import psutil
+from sqlalchemy import text
 
 from bot.app import assemble
 from bot.config import Settings
@@ -29,6 +30,7 @@ from bot.evaluation import load_examples
 from bot.language_id import LanguageIdentifier
 from bot.languages import SUPPORTED
 from bot.storage.db import Database
+from bot.storage.tables import Base
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -147,8 +149,15 @@ async def bot(
     content = ContentStore(config.content_dir, SUPPORTED, contract)
     content.load()
     languages = LanguageIdentifier.from_training_data(config.intents_dir / "data" / "nlu")
-    # MIP_BENCH_DATABASE_URL measures another database, e.g. PostgreSQL as in production.
-    db = Database(os.environ.get("MIP_BENCH_DATABASE_URL") or f"sqlite+aiosqlite:///{db_path}")
+    # MIP_BENCH_DATABASE_URL measures another database, e.g. PostgreSQL as in production. The
+    # benchmark owns it: every run starts from empty tables (an earlier run's open tickets and
+    # handled update ids would turn questions into relays and updates into "seen before").
+    own = os.environ.get("MIP_BENCH_DATABASE_URL")
+    db = Database(own or f"sqlite+aiosqlite:///{db_path}")
+    if own:
+        async with db.engine.begin() as connection:
+            await connection.run_sync(Base.metadata.drop_all)
+            await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     await db.migrate()
     client = EngineClient(url, timeout=engine_timeout)
     conversation, *_ = assemble(config, contract, content, languages, db, client)

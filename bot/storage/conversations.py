@@ -93,7 +93,7 @@ class SqlConversationStates:
         if previous is not None:
             await asyncio.gather(previous, return_exceptions=True)  # in order per user
         try:
-            async with self.db.engine.begin() as connection:
+            async with self.db.begin_relaxed() as connection:
                 await connection.execute(self._upsert, values)
         except SQLAlchemyError as e:
             # The user already has the reply; the next message starts from the last saved state.

@@ -24,7 +24,7 @@ class SqlProcessedUpdates:
         Claimed before handling: an update that crashes the handler is not retried, which
         beats answering twice (a crash is logged, and the user can simply ask again).
         """
-        async with self.db.engine.begin() as connection:
+        async with self.db.begin_relaxed() as connection:
             result = await connection.execute(
                 self._claim,
                 {"bot_id": bot_id, "update_id": update_id, "received_at": dt.datetime.now(dt.UTC)},
