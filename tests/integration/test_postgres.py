@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from bot.storage.conversations import SqlConversationStates
 from bot.storage.db import Database
@@ -94,3 +95,10 @@ async def test_subscriptions_on_postgresql(pg_db: Database) -> None:
 
 async def test_processed_updates_on_postgresql(pg_db: Database) -> None:
     await check_processed_updates(SqlProcessedUpdates(pg_db))
+
+
+async def test_relaxed_transactions_do_not_wait_for_fsync_and_others_do(pg_db: Database) -> None:
+    async with pg_db.begin_relaxed() as connection:
+        assert await connection.scalar(text("SHOW synchronous_commit")) == "off"
+    async with pg_db.engine.begin() as connection:
+        assert await connection.scalar(text("SHOW synchronous_commit")) == "on"
