@@ -11,6 +11,9 @@ WORKDIR /srv/intents
 COPY intents/requirements.lock ./
 RUN pip install -r requirements.lock
 COPY intents/ ./
+# The tokenizer's spelling rules are the bot's own module (standard library only).
+COPY bot/__init__.py /srv/bot/__init__.py
+COPY bot/language/__init__.py bot/language/folding.py /srv/bot/language/
 RUN rasa train nlu --config config.yml --nlu data/nlu --out models --fixed-model-name nlu \
     && chown -R mip:mip /srv/intents
 USER mip

@@ -22,8 +22,8 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from bench.common import ROOT, Progress, table, write_section
-from bot.handoff.hours import Schedule
-from bot.handoff.model import ClaimOutcome, Opening, Reason
+from bot.core.handoff.hours import Schedule
+from bot.core.handoff.model import ClaimOutcome, Opening, Reason
 from bot.handoff.queue import HandoffQueue
 from bot.storage.db import Database
 from bot.storage.tables import TicketRow

@@ -26,9 +26,9 @@ from bot.content.store import ContentStore
 from bot.contract import Contract
 from bot.core.conversation import Conversation
 from bot.engine.client import EngineClient
-from bot.evaluation import load_examples
-from bot.language_id import LanguageIdentifier
-from bot.languages import SUPPORTED
+from bot.evaluation.heldout import load_examples
+from bot.language.codes import SUPPORTED
+from bot.language.identify import LanguageIdentifier
 from bot.storage.db import Database
 from bot.storage.tables import Base
 

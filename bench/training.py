@@ -19,7 +19,7 @@ from pathlib import Path
 from bench.common import settings, table, write_section
 from bot.engine.process import LocalEngine
 from bot.engine.setup import ensure_model, ensure_venv, rasa_env
-from bot.nlu_files import read_examples
+from bot.evaluation.nlu_files import read_examples
 
 
 def train_once(out: Path) -> float:

@@ -13,20 +13,20 @@ from dataclasses import dataclass
 from bot.config import Settings
 from bot.content.store import ContentStore
 from bot.contract import Contract
-from bot.core.announcements import Announcer
 from bot.core.conversation import Conversation
 from bot.core.early_parse import IntentParser
+from bot.core.evenings import Announcer
+from bot.core.handoff.hours import Schedule
 from bot.engine.client import EngineClient
 from bot.engine.process import LocalEngine
-from bot.handoff.hours import Schedule
-from bot.handoff.outbox import OutboxAnnouncer, SqlOutbox
 from bot.handoff.queue import HandoffQueue
 from bot.handoff.worker import run_timers
-from bot.language_id import LanguageIdentifier
-from bot.languages import SUPPORTED
+from bot.language.codes import SUPPORTED
+from bot.language.identify import LanguageIdentifier
 from bot.reporting import Analytics, QuestionCollector, ReportingInsight
 from bot.storage.conversations import SqlConversationStates
 from bot.storage.db import Database
+from bot.storage.outbox import OutboxAnnouncer, SqlOutbox
 from bot.storage.subscriptions import SqlSubscriptions
 
 log = logging.getLogger(__name__)

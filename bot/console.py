@@ -12,7 +12,7 @@ from typing import TextIO
 from bot.content.render import render_plain
 from bot.core.conversation import Conversation
 from bot.core.events import Button, Reply, UserEvent
-from bot.core.outbox import OutboxSource
+from bot.core.outgoing import OutboxSource
 
 USER_KEY = "console:local"
 QUIT = ("/quit", "/exit", "/q")

@@ -7,8 +7,8 @@ import pytest
 
 from bot.content.store import ContentStore
 from bot.contract import Contract
-from bot.language_id import LanguageIdentifier
-from bot.languages import SUPPORTED
+from bot.language.codes import SUPPORTED
+from bot.language.identify import LanguageIdentifier
 from bot.storage.conversations import SqlConversationStates
 from bot.storage.db import Database
 

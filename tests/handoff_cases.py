@@ -12,13 +12,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.clock import ManualClock
 from bot.core.events import Reply
-from bot.handoff.clock import ManualClock
-from bot.handoff.hours import Schedule
-from bot.handoff.model import ClaimOutcome, KeyPerson, Opening, Reason, Status
-from bot.handoff.outbox import SqlOutbox
+from bot.core.handoff.hours import Schedule
+from bot.core.handoff.model import ClaimOutcome, KeyPerson, Opening, Reason, Status
 from bot.handoff.queue import HandoffQueue
 from bot.storage.db import Database
+from bot.storage.outbox import SqlOutbox
 
 SCHEDULE = Path(__file__).resolve().parent.parent / "content" / "handoff.yml"
 # Monday 23 November 2026, 10:00 in Amsterdam: inside duty hours.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.core.announcements import Subscription
+from bot.core.evenings import Subscription
 from bot.core.state import ConversationState
 from bot.storage.conversations import SqlConversationStates
 from bot.storage.processed_updates import SqlProcessedUpdates

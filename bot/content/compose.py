@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.content.crisis_phrases import CrisisGroup
-from bot.content.events import Event, render_events, upcoming
+from bot.content.evenings import Event, render_events, upcoming
 from bot.content.loader import Answer
 from bot.content.municipalities import Municipalities, render_desks, render_rni_desk
-from bot.i18n import Texts
+from bot.language.i18n import Texts
 
 # The answer that lists the information evenings below its text.
 EVENTS_INTENT = "info_point"

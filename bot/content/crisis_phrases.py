@@ -19,8 +19,8 @@ import yaml
 
 from bot.content.loader import Problem
 from bot.content.yamlnodes import Reader
-from bot.folding import fold
-from bot.languages import SUPPORTED
+from bot.language.codes import SUPPORTED
+from bot.language.folding import fold
 
 FILE = "crisis.yml"
 MIN_LETTERS = 4  # shorter phrases match too much ordinary text

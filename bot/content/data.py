@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.content import crisis_phrases, events, municipalities
+from bot.content import crisis_phrases, evenings, municipalities
 from bot.content.compose import ContentData
 from bot.content.loader import Problem
 from bot.contract import Contract
@@ -21,10 +21,10 @@ def load_data(
     places, found_places = municipalities.load_municipalities(root / municipalities.FILE)
     if found_places and previous is not None:
         places = previous.municipalities
-    evenings, found_events = events.load_events(root / events.FILE, contract, places)
+    listed, found_events = evenings.load_events(root / evenings.FILE, contract, places)
     if found_events and previous is not None:
-        evenings = previous.events
+        listed = previous.events
     groups, found_crisis = crisis_phrases.load_crisis(root / crisis_phrases.FILE, CRISIS_ANSWERS)
     if found_crisis and previous is not None:
         groups = previous.crisis
-    return ContentData(places, evenings, groups), found_places + found_events + found_crisis
+    return ContentData(places, listed, groups), found_places + found_events + found_crisis

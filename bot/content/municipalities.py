@@ -19,7 +19,7 @@ from babel.dates import format_interval, get_day_names
 
 from bot.content.loader import Problem
 from bot.content.yamlnodes import Reader
-from bot.i18n import Texts
+from bot.language.i18n import Texts
 
 FILE = "municipalities.yml"
 NAME_MAX = 40  # the name is a button label

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from bot.contract import Contract
-from bot.languages import SUPPORTED
+from bot.language.codes import SUPPORTED
 
 MENU = "menu"
 LANGUAGES = "languages"

@@ -15,21 +15,21 @@ from typing import Protocol
 from bot.content.store import ContentStore
 from bot.contract import FALLBACK, Contract, Kind
 from bot.core import callbacks
-from bot.core.announcements import Subscriptions
 from bot.core.crisis import find_crisis
 from bot.core.early_parse import EarlyParse, IntentParser
+from bot.core.evenings import Subscriptions
 from bot.core.events import Button, EventKind, Reply, UserEvent
-from bot.core.handoff_flow import MigrantHandoff, remember
+from bot.core.handoff.desk import KeyPersonDesk
+from bot.core.handoff.migrant import MigrantHandoff, remember
+from bot.core.handoff.model import Reason
 from bot.core.insight import ConversationInsight, NoInsight
-from bot.core.keyperson_desk import KeyPersonDesk
 from bot.core.profile import Step, Tailoring
 from bot.core.state import ConversationState, ConversationStates
 from bot.engine.client import EngineError, ParseResult
-from bot.handoff.model import Reason
 from bot.handoff.queue import HandoffQueue
-from bot.i18n import Texts
-from bot.language_id import Detection
-from bot.languages import SUPPORTED, native_name, normalise
+from bot.language.codes import SUPPORTED, native_name, normalise
+from bot.language.i18n import Texts
+from bot.language.identify import Detection
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.content.crisis_phrases import CrisisGroup, Phrase
-from bot.folding import words
+from bot.language.folding import words
 
 GAP = 2  # other words allowed between the words of a phrase
 NEGATION_REACH = 3  # words before a phrase in which a group's `unless_after` words cancel it

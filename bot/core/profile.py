@@ -14,17 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.content.compose import compose
-from bot.content.events import render_events, upcoming
+from bot.content.evenings import render_events, upcoming
 from bot.content.loader import Answer
 from bot.content.store import ContentStore
 from bot.content.variants import MUNICIPALITY, OTHER, STAY, STAY_VALUES
 from bot.core import callbacks
-from bot.core.announcements import UNSUBSCRIBE, Subscriptions
+from bot.core.evenings import UNSUBSCRIBE, Subscriptions
 from bot.core.events import Button, Reply
 from bot.core.state import ConversationState
-from bot.folding import fold
-from bot.i18n import Texts
-from bot.languages import name_in
+from bot.language.codes import name_in
+from bot.language.folding import fold
+from bot.language.i18n import Texts
 
 PROFILE = "profile"
 CHANGE_STAY = "profile:stay"

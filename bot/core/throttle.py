@@ -14,8 +14,8 @@ from enum import Enum
 
 from bot.core.conversation import Conversation, Once
 from bot.core.events import Reply, UserEvent
-from bot.i18n import Texts
-from bot.languages import DEFAULT, normalise
+from bot.language.codes import DEFAULT, normalise
+from bot.language.i18n import Texts
 
 # Beyond this many tracked users, the quiet ones are forgotten at the next check.
 PRUNE_ABOVE = 10_000

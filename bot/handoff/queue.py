@@ -20,11 +20,11 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.clock import Clock, SystemClock
 from bot.core.events import Reply
-from bot.handoff import notices
-from bot.handoff.clock import Clock, SystemClock
-from bot.handoff.hours import Schedule
-from bot.handoff.model import (
+from bot.core.handoff import notices
+from bot.core.handoff.hours import Schedule
+from bot.core.handoff.model import (
     ACTIVE,
     ClaimOutcome,
     KeyPerson,
@@ -34,11 +34,11 @@ from bot.handoff.model import (
     Ticket,
     TicketMessage,
 )
-from bot.handoff.notices import Titles
-from bot.handoff.outbox import enqueue
+from bot.core.handoff.notices import Titles
 from bot.reporting.recorder import Analytics
 from bot.reporting.review import QuestionCollector
 from bot.storage.db import Database
+from bot.storage.outbox import enqueue
 from bot.storage.tables import (
     ConversationRow,
     InviteRow,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from bot.contract import Contract
-from bot.languages import SUPPORTED
+from bot.language.codes import SUPPORTED
 from bot.reporting.disclosure import ALL, HIDDEN, Disclosure, Key, percent
 from bot.reporting.recorder import STAYS, EventKind
 from bot.reporting.tables import AnalyticsEventRow

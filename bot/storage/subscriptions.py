@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from bot.core.announcements import Subscription
+from bot.core.evenings import Subscription
 from bot.storage.db import Database
 from bot.storage.tables import AnnouncedEventRow, SubscriptionRow
 

@@ -35,8 +35,8 @@ from telegram.request import HTTPXRequest
 from bot.config import ConfigError, Settings
 from bot.core.conversation import Once
 from bot.core.events import Reply, UserEvent
-from bot.i18n import Texts
-from bot.languages import DEFAULT, SUPPORTED, normalise
+from bot.language.codes import DEFAULT, SUPPORTED, normalise
+from bot.language.i18n import Texts
 from bot.telegram.mapping import event_for, is_private, parts_for
 from bot.telegram.request import RetryingRequest
 from bot.telegram.signing import CallbackSigner

@@ -14,12 +14,12 @@ import logging
 from bot.config import Settings
 from bot.core.conversation import Conversation
 from bot.core.events import Reply
-from bot.core.outbox import OutboxSource
+from bot.core.outgoing import OutboxSource
 from bot.core.throttle import Throttle, ThrottledConversation
 from bot.storage.db import Database
 from bot.storage.processed_updates import SqlProcessedUpdates
 from bot.telegram.adapter import ALLOWED_UPDATES, build_application, set_command_menu
-from bot.telegram.outbox import OutboxDispatcher
+from bot.telegram.delivery import OutboxDispatcher
 from bot.telegram.settings import TelegramSettings
 from bot.telegram.signing import CallbackSigner
 

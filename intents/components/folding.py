@@ -9,8 +9,8 @@ lemma, while token offsets and text stay those of the original message.
 
 from __future__ import annotations
 
-import re
-import unicodedata
+import sys
+from pathlib import Path
 from typing import Any, Dict, List, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -18,27 +18,13 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-# Bulgarian Cyrillic to the Latin spelling most chat writers use.
-_CYRILLIC = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z",
-    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
-    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch",
-    "ш": "sh", "щ": "sht", "ъ": "a", "ь": "y", "ю": "yu", "я": "ya", "ѝ": "i",
-}
-# Letters that Unicode decomposition does not strip.
-_LATIN = {"ł": "l", "ß": "ss", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ı": "i"}
-_TABLE = str.maketrans({**_CYRILLIC, **_LATIN})
-# "4" and "6" stand for ч and ш inside words ("4ovek", "kak6e"), not in numbers ("40 uur").
-_DIGIT_LETTER = re.compile(r"(?<![0-9])([46])(?![0-9])(?=[a-z]|(?<=[a-z][46]))")
-_REPEATS = re.compile(r"(.)\1{2,}")
+# The spelling rules live once, in the bot's bot/language/folding.py (standard library only),
+# so the engine and the bot's crisis matcher fold alike. The project root holds `bot/`.
+_ROOT = Path(__file__).resolve().parents[2]
+if str(_ROOT) not in sys.path:
+    sys.path.append(str(_ROOT))
 
-
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.translate(_TABLE)
-    text = _DIGIT_LETTER.sub(lambda m: "ch" if m.group(1) == "4" else "sh", text)
-    return _REPEATS.sub(r"\1\1", text)
+from bot.language.folding import fold  # noqa: E402
 
 
 @DefaultV1Recipe.register(

@@ -18,12 +18,12 @@ from bot.app import assemble
 from bot.config import Secret, Settings
 from bot.content.store import ContentStore
 from bot.contract import Contract
-from bot.core.outbox import OutboxSource
+from bot.core.outgoing import OutboxSource
 from bot.engine.client import EngineClient
-from bot.handoff.outbox import SqlOutbox
 from bot.handoff.queue import HandoffQueue
-from bot.language_id import LanguageIdentifier
+from bot.language.identify import LanguageIdentifier
 from bot.storage.db import Database
+from bot.storage.outbox import SqlOutbox
 from bot.telegram.runner import run
 from bot.telegram.settings import TelegramSettings, Webhook
 from tests.conftest import CONTENT, ROOT

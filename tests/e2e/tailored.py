@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.content.render import render_telegram_html
 from bot.content.store import ContentStore
 from bot.content.variants import STAY, Section
-from bot.i18n import Texts
+from bot.language.i18n import Texts
 from tests.e2e.botapi_client import Chat, Sent, html_to_plain
 
 STAY_QUESTION = "How long will you stay in the Netherlands? The answer depends on it."

@@ -18,7 +18,7 @@ import pytest
 
 from bot.content.render import render_plain
 from bot.content.store import ContentStore
-from bot.i18n import Texts
+from bot.language.i18n import Texts
 from tests.e2e.conftest import RunningBot, Shared, start_bot
 from tests.e2e.tailored import answer_stay, tailored
 from tests.unit.test_telegram_outbox import ListOutbox

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.content.store import ContentStore
-from bot.i18n import Texts
+from bot.language.i18n import Texts
 from tests.e2e.conftest import RunningBot
 from tests.e2e.tailored import answer_stay, tailored
 from tests.unit import telegram_updates as tg

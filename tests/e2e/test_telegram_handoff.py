@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from bot.i18n import Texts
+from bot.language.i18n import Texts
 from tests.e2e.botapi_client import Chat, Sent
 from tests.e2e.conftest import RunningBot
 

@@ -26,8 +26,8 @@ CHILD = textwrap.dedent(
     """
     import asyncio, sys
     from pathlib import Path
-    from bot.handoff.hours import Schedule
-    from bot.handoff.model import Opening, Reason
+    from bot.core.handoff.hours import Schedule
+    from bot.core.handoff.model import Opening, Reason
     from bot.handoff.queue import HandoffQueue
     from bot.storage.db import Database
 
@@ -71,10 +71,10 @@ async def test_kill_9_mid_stream_loses_no_confirmed_ticket(tmp_path: Path) -> No
     os.kill(child.pid, signal.SIGKILL)
     await child.wait()
 
-    from bot.handoff.clock import SystemClock
-    from bot.handoff.hours import Schedule
-    from bot.handoff.outbox import SqlOutbox
+    from bot.core.clock import SystemClock
+    from bot.core.handoff.hours import Schedule
     from bot.handoff.queue import HandoffQueue
+    from bot.storage.outbox import SqlOutbox
 
     db = Database(url)
     try:

@@ -13,9 +13,9 @@ from bot.core.conversation import Conversation
 from bot.core.events import UserEvent
 from bot.engine.client import EngineClient, EngineUnavailable
 from bot.engine.process import free_port
-from bot.evaluation import load_examples
-from bot.language_id import LanguageIdentifier
-from bot.languages import SUPPORTED
+from bot.evaluation.heldout import load_examples
+from bot.language.codes import SUPPORTED
+from bot.language.identify import LanguageIdentifier
 from bot.storage.conversations import SqlConversationStates
 from tests.conftest import INTENTS
 

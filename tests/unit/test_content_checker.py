@@ -12,7 +12,7 @@ from bot import cli
 from bot.content.checker import check_tree, parity_problems
 from bot.content.loader import Problem, load_tree
 from bot.contract import Contract
-from bot.languages import SUPPORTED
+from bot.language.codes import SUPPORTED
 from tests.conftest import CONTENT
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -11,7 +11,7 @@ import pytest
 from bot.content.loader import load_file, load_tree
 from bot.content.store import ContentStore
 from bot.contract import Contract
-from bot.languages import SUPPORTED
+from bot.language.codes import SUPPORTED
 from tests.conftest import CONTENT
 
 GOOD = """---

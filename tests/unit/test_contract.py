@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from bot.contract import Contract, Kind
-from bot.languages import SUPPORTED
-from bot.nlu_files import read_examples
+from bot.evaluation.nlu_files import read_examples
+from bot.language.codes import SUPPORTED
 from tests.conftest import CONTENT, INTENTS, ROOT
 
 SHARED_SPEC = ROOT.parent / "shared" / "spec" / "intents.yml"

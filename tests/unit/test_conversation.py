@@ -19,7 +19,7 @@ from bot.core import callbacks
 from bot.core.conversation import Conversation
 from bot.core.events import Reply, UserEvent
 from bot.engine.client import EngineUnavailable, IntentScore, ParseResult
-from bot.language_id import LanguageIdentifier
+from bot.language.identify import LanguageIdentifier
 from bot.storage.conversations import SqlConversationStates
 
 USER = "test:1"

@@ -12,7 +12,7 @@ from bot.core import callbacks
 from bot.core.conversation import Conversation
 from bot.core.events import UserEvent
 from bot.engine.client import IntentScore
-from bot.language_id import LanguageIdentifier
+from bot.language.identify import LanguageIdentifier
 from bot.reporting import Analytics, QuestionCollector, ReportingInsight
 from bot.reporting.tables import AnalyticsEventRow, ReviewItemRow
 from bot.storage.conversations import SqlConversationStates

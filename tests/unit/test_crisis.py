@@ -14,8 +14,8 @@ from bot.core.conversation import Conversation
 from bot.core.crisis import find_crisis
 from bot.core.events import UserEvent
 from bot.engine.client import IntentScore
-from bot.language_id import LanguageIdentifier
-from bot.nlu_files import read_examples
+from bot.evaluation.nlu_files import read_examples
+from bot.language.identify import LanguageIdentifier
 from bot.storage.conversations import SqlConversationStates
 from tests.conftest import INTENTS
 from tests.unit.test_conversation import ScriptedEngine
@@ -160,7 +160,7 @@ async def test_a_crisis_in_another_language_than_the_chosen_one_is_answered_in_t
 def test_crisis_file_reloads_like_answers(tmp_path: Path, contract: Contract) -> None:
     import shutil
 
-    from bot.languages import SUPPORTED
+    from bot.language.codes import SUPPORTED
     from tests.conftest import CONTENT
 
     root = tmp_path / "content"

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.eval_crossval import parse_intent_report
-from bot.eval_metrics import OUT_OF_SCOPE, compute, confusion_matrix, one_line
-from bot.eval_report import CrossValidation, ReportInfo, markdown, write_charts
-from bot.evaluation import Example, Outcome, language_ok, load_examples
-from bot.nlu_files import NluExample, read_examples
-from bot.style_tags import dutch_terms_in, style_tags
+from bot.evaluation.crossval import parse_intent_report
+from bot.evaluation.heldout import Example, Outcome, language_ok, load_examples
+from bot.evaluation.metrics import OUT_OF_SCOPE, compute, confusion_matrix, one_line
+from bot.evaluation.nlu_files import NluExample, read_examples
+from bot.evaluation.report import CrossValidation, ReportInfo, markdown, write_charts
+from bot.evaluation.style_tags import dutch_terms_in, style_tags
 
 ANSWERS = {"register_brp", "change_address", "police", "tax_return"}
 

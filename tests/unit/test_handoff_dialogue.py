@@ -14,14 +14,14 @@ import pytest
 from bot.content.store import ContentStore
 from bot.contract import Contract
 from bot.core import callbacks
+from bot.core.clock import ManualClock
 from bot.core.conversation import Conversation
 from bot.core.events import Reply, UserEvent
-from bot.handoff.clock import ManualClock
-from bot.handoff.hours import Schedule
-from bot.handoff.outbox import SqlOutbox
+from bot.core.handoff.hours import Schedule
 from bot.handoff.queue import HandoffQueue
-from bot.language_id import LanguageIdentifier
+from bot.language.identify import LanguageIdentifier
 from bot.storage.conversations import SqlConversationStates
+from bot.storage.outbox import SqlOutbox
 from tests.handoff_cases import MONDAY_MORNING, SCHEDULE
 from tests.unit.test_conversation import ScriptedEngine, data_of
 

@@ -17,8 +17,8 @@ from bot.contract import Contract
 from bot.core import callbacks
 from bot.core.conversation import Conversation
 from bot.core.events import UserEvent
-from bot.language_id import LanguageIdentifier
-from bot.languages import SUPPORTED
+from bot.language.codes import SUPPORTED
+from bot.language.identify import LanguageIdentifier
 from bot.storage.conversations import SqlConversationStates
 from tests.conftest import CONTENT
 from tests.unit.test_conversation import ScriptedEngine

@@ -8,8 +8,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot.i18n import LOCALE_DIR, Texts
-from bot.languages import SUPPORTED
+from bot.language.codes import SUPPORTED
+from bot.language.i18n import LOCALE_DIR, Texts
 from tests.conftest import ROOT
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language_id import LanguageIdentifier
+from bot.language.identify import LanguageIdentifier
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.contract import Contract
 from bot.reporting.report import CUBE_CSV, load_figures, write_report
 from bot.storage.db import Database

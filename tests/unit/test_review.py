@@ -10,7 +10,7 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.reporting.review import QuestionCollector, export_yaml
 from bot.reporting.tables import ReviewItemRow
 from bot.storage.db import Database

@@ -16,11 +16,11 @@ from bot import cli
 from bot.content.store import ContentStore
 from bot.contract import Contract
 from bot.core import callbacks
-from bot.core.announcements import Subscription, announce, announcement_replies
 from bot.core.conversation import Conversation
+from bot.core.evenings import Subscription, announce, announcement_replies
 from bot.core.events import Reply, UserEvent
-from bot.language_id import LanguageIdentifier
-from bot.languages import SUPPORTED
+from bot.language.codes import SUPPORTED
+from bot.language.identify import LanguageIdentifier
 from bot.storage.conversations import SqlConversationStates
 from bot.storage.subscriptions import SqlSubscriptions
 from tests.conftest import CONTENT

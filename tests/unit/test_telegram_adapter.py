@@ -16,8 +16,8 @@ from bot.content.store import ContentStore
 from bot.contract import Contract
 from bot.core.conversation import Conversation
 from bot.core.events import Reply, UserEvent
-from bot.i18n import Texts
-from bot.language_id import LanguageIdentifier
+from bot.language.i18n import Texts
+from bot.language.identify import LanguageIdentifier
 from bot.storage.conversations import SqlConversationStates
 from bot.storage.db import Database
 from bot.storage.processed_updates import SqlProcessedUpdates

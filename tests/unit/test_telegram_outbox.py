@@ -12,9 +12,9 @@ import pytest
 from telegram import Bot
 
 from bot.core.events import Button, Reply
-from bot.core.outbox import OutboxSource, OutgoingMessage
+from bot.core.outgoing import OutboxSource, OutgoingMessage
 from bot.telegram.adapter import TelegramAdapter
-from bot.telegram.outbox import OutboxDispatcher
+from bot.telegram.delivery import OutboxDispatcher
 from bot.telegram.signing import CallbackSigner
 from tests.unit.fake_botapi import FakeBotApi
 

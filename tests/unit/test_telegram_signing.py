@@ -7,7 +7,7 @@ import pytest
 from bot.config import Secret
 from bot.contract import Contract
 from bot.core import callbacks
-from bot.languages import SUPPORTED
+from bot.language.codes import SUPPORTED
 from bot.telegram.settings import derive_secret
 from bot.telegram.signing import MAX_BYTES, CallbackSigner, CallbackTooLong
 

@@ -11,8 +11,8 @@ from bot.contract import Contract
 from bot.core.conversation import Conversation
 from bot.core.events import UserEvent
 from bot.core.throttle import Throttle, ThrottledConversation, Verdict
-from bot.i18n import Texts
-from bot.language_id import LanguageIdentifier
+from bot.language.i18n import Texts
+from bot.language.identify import LanguageIdentifier
 from bot.storage.conversations import SqlConversationStates
 from tests.unit.test_conversation import ScriptedEngine
 

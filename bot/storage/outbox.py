@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.clock import Clock, SystemClock
 from bot.core.events import Button, Reply
-from bot.core.outbox import OutgoingMessage
-from bot.handoff.clock import Clock, SystemClock
+from bot.core.outgoing import OutgoingMessage
 from bot.storage.db import Database
 from bot.storage.tables import OutboxRow
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.eval_metrics import TARGETS, LanguageMetrics, confusion_matrix
-from bot.evaluation import Outcome
-from bot.style_tags import STYLES
+from bot.evaluation.heldout import Outcome
+from bot.evaluation.metrics import TARGETS, LanguageMetrics, confusion_matrix
+from bot.evaluation.style_tags import STYLES
 
 STYLE_NAMES = {
     "no_diacritics": "no diacritics (pl, ro)",

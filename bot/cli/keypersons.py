@@ -8,9 +8,9 @@ import datetime as dt
 import httpx
 
 from bot.config import ConfigError, Settings
-from bot.handoff.hours import Schedule
+from bot.core.handoff.hours import Schedule
 from bot.handoff.queue import HandoffQueue
-from bot.languages import SUPPORTED
+from bot.language.codes import SUPPORTED
 from bot.reporting.review import QuestionCollector
 from bot.storage.db import Database
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from sklearn.metrics import f1_score
 
 from bot.contract import FALLBACK
-from bot.evaluation import Outcome
-from bot.style_tags import STYLES
+from bot.evaluation.heldout import Outcome
+from bot.evaluation.style_tags import STYLES
 
 OUT_OF_SCOPE = "out_of_scope"
 TARGETS = {"intent_accuracy": 0.92, "oos_recall": 0.80, "language_accuracy": 0.98}

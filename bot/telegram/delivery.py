@@ -1,4 +1,4 @@
-"""Delivers the outbox (bot.core.outbox): messages the core wrote for users other than the sender.
+"""Delivers the outbox (bot.core.outgoing): messages the core wrote for users other than the sender.
 
 A background task of the running bot. It sends through the same Bot as the replies, so the
 same rate limiter (about 30 messages a second overall) and retries apply, and it keeps about
@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.core.events import Reply
-from bot.core.outbox import OutboxSource, OutgoingMessage
+from bot.core.outgoing import OutboxSource, OutgoingMessage
 from bot.telegram.mapping import chat_id_of
 from bot.telegram.request import never_sent
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from bot.core import callbacks
 from bot.core.events import Button, EventKind, Reply, UserEvent
-from bot.handoff import notices
-from bot.handoff.model import ClaimOutcome, KeyPerson, Ticket
+from bot.core.handoff import notices
+from bot.core.handoff.model import ClaimOutcome, KeyPerson, Ticket
 from bot.handoff.queue import HandoffQueue
-from bot.i18n import Texts
-from bot.languages import SUPPORTED, name_in, native_name
+from bot.language.codes import SUPPORTED, name_in, native_name
+from bot.language.i18n import Texts
 
 QUEUE_SHOWN = 10
 

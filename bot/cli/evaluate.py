@@ -13,10 +13,10 @@ import yaml
 
 from bot.config import Settings
 from bot.engine.setup import model_path, say_stderr
-from bot.eval_metrics import LanguageMetrics, compute, one_line
-from bot.eval_report import CrossValidation, ReportInfo, markdown, write_charts
-from bot.evaluation import Outcome
-from bot.languages import SUPPORTED
+from bot.evaluation.heldout import Outcome
+from bot.evaluation.metrics import LanguageMetrics, compute, one_line
+from bot.evaluation.report import CrossValidation, ReportInfo, markdown, write_charts
+from bot.language.codes import SUPPORTED
 
 
 def pipeline_name(intents_dir: Path) -> str:
@@ -45,8 +45,8 @@ async def run_eval(
 ) -> int:
     from bot.app import engine_url, load_contract
     from bot.engine.client import EngineClient
-    from bot.evaluation import load_examples, predict
-    from bot.language_id import LanguageIdentifier
+    from bot.evaluation.heldout import load_examples, predict
+    from bot.language.identify import LanguageIdentifier
 
     contract = load_contract(settings)
     languages = LanguageIdentifier.from_training_data(settings.intents_dir / "data" / "nlu")
@@ -61,7 +61,7 @@ async def run_eval(
 
     cv: CrossValidation | None = None
     if cross_validation_folds:
-        from bot.eval_crossval import cross_validate
+        from bot.evaluation.crossval import cross_validate
 
         cv = await asyncio.to_thread(cross_validate, settings, cross_validation_folds, say_stderr)
 

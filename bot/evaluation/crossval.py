@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.engine.setup import EngineSetupError, Say, ensure_venv, rasa_env
-from bot.eval_report import CrossValidation
+from bot.evaluation.report import CrossValidation
 
 
 def parse_intent_report(path: Path, folds: int, seconds: float) -> CrossValidation:

@@ -2,8 +2,8 @@
 
 Lower case, diacritics removed (ł and ß too), Bulgarian Cyrillic written in the Latin letters
 chat writers use, "4"/"6" inside words read as ч/ш, letters repeated for emphasis collapsed.
-The same rules as the engine's tokenizer (intents/components/folding.py), which cannot be
-imported here because it depends on Rasa.
+The engine's tokenizer (intents/components/folding.py) imports this module too, in the
+engine's Python 3.10 environment: keep it to the standard library.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.config import ConfigError, Settings
 from bot.engine.setup import EngineSetupError, say_stderr
-from bot.languages import SUPPORTED
+from bot.language.codes import SUPPORTED
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_remove = kp_sub.add_parser("remove", help="remove a key person (their tickets go back)")
     p_remove.add_argument("id", type=int)
     sub.add_parser("purge", help="delete data older than MIP_RETENTION_DAYS now")
-    from bot.reporting.commands import add_parsers as add_reporting_parsers
+    from bot.cli.reporting import add_parsers as add_reporting_parsers
 
     add_reporting_parsers(sub)
     args = parser.parse_args(argv)
@@ -86,11 +86,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "chat":
         return _run_async(_chat(settings, args.lang, args.who))
     if args.command == "keyperson":
-        from bot.keypersons_cli import keyperson
+        from bot.cli.keypersons import keyperson
 
         return _run_async(keyperson(settings, args))
     if args.command == "purge":
-        from bot.keypersons_cli import purge
+        from bot.cli.keypersons import purge
 
         return _run_async(purge(settings))
     if args.command == "run":
@@ -113,7 +113,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "db":
         return _run_async(_db_upgrade(settings))
     if args.command in ("report", "review"):
-        from bot.reporting import commands
+        from bot.cli import reporting as commands
 
         runner = commands.report if args.command == "report" else commands.review
         return _run_async(runner(settings, args))
@@ -137,7 +137,7 @@ def _run_async(coro: Coroutine[Any, Any, int]) -> int:
 async def _chat(settings: Settings, language: str | None, who: str) -> int:
     from bot.app import open_app
     from bot.console import chat
-    from bot.handoff.outbox import SqlOutbox
+    from bot.storage.outbox import SqlOutbox
 
     async with open_app(settings) as app, app.running():
         await chat(
@@ -151,7 +151,7 @@ async def _chat(settings: Settings, language: str | None, who: str) -> int:
 
 async def _telegram(settings: Settings) -> int:
     from bot.app import open_app
-    from bot.handoff.outbox import SqlOutbox
+    from bot.storage.outbox import SqlOutbox
     from bot.telegram.runner import run
     from bot.telegram.settings import TelegramSettings
 
@@ -167,7 +167,7 @@ async def _telegram(settings: Settings) -> int:
 async def _classify(settings: Settings, as_json: bool) -> int:
     from bot.app import engine_url, load_contract
     from bot.engine.client import EngineClient
-    from bot.language_id import LanguageIdentifier
+    from bot.language.identify import LanguageIdentifier
 
     load_contract(settings)
     languages = LanguageIdentifier.from_training_data(settings.intents_dir / "data" / "nlu")
@@ -201,7 +201,7 @@ async def _classify(settings: Settings, as_json: bool) -> int:
 async def _eval(settings: Settings, args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from bot.eval_command import run_eval
+    from bot.cli.evaluate import run_eval
 
     return await run_eval(
         settings,
@@ -248,7 +248,7 @@ async def _events_announce(settings: Settings, dry_run: bool) -> int:
 
     from bot.app import announcer, load_contract
     from bot.content.store import ContentStore
-    from bot.core.announcements import DryRun, announce
+    from bot.core.evenings import DryRun, announce
     from bot.storage.db import Database
     from bot.storage.subscriptions import SqlSubscriptions
 

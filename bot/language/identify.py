@@ -28,7 +28,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from bot.languages import SUPPORTED
+from bot.language.codes import SUPPORTED
 
 # Words from letters and websites that people type in any language (facts.md glossary).
 NEUTRAL_TERMS = frozenset(

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from bot.core.conversation import LanguageDetector
 from bot.core.early_parse import IntentParser
-from bot.languages import SUPPORTED
-from bot.nlu_files import read_examples
-from bot.style_tags import style_tags
+from bot.evaluation.nlu_files import read_examples
+from bot.evaluation.style_tags import style_tags
+from bot.language.codes import SUPPORTED
 
 # Messages in flight at once: the engine answers one at a time, a few hide the HTTP round trip.
 CONCURRENCY = 4

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from bot.core import callbacks
 from bot.core.events import Button, Reply
+from bot.core.handoff import notices
+from bot.core.handoff.model import Opening, Reason, Ticket
 from bot.core.state import ConversationState
-from bot.handoff import notices
-from bot.handoff.model import Opening, Reason, Ticket
 from bot.handoff.queue import HandoffQueue
-from bot.i18n import Texts
+from bot.language.i18n import Texts
 
 RECENT_KEPT = 3
 RECENT_CHARS = 1000

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Protocol
 
-from bot.content.events import Event, render_event
+from bot.content.evenings import Event, render_event
 from bot.content.municipalities import Municipalities
 from bot.core import callbacks
 from bot.core.events import Button, Reply
-from bot.i18n import Texts
+from bot.language.i18n import Texts
 
 UNSUBSCRIBE = "unsub"
 

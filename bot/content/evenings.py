@@ -14,8 +14,8 @@ from bot.content.loader import Problem
 from bot.content.municipalities import Municipalities, _escape, _time
 from bot.content.yamlnodes import Reader
 from bot.contract import Contract
-from bot.i18n import Texts
-from bot.languages import SUPPORTED
+from bot.language.codes import SUPPORTED
+from bot.language.i18n import Texts
 
 FILE = "events.yml"
 LISTED = 5  # upcoming evenings shown in one answer

@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 from bot.core import callbacks
 from bot.core.events import Button, Reply
-from bot.handoff.hours import Schedule
-from bot.handoff.model import KeyPerson, Ticket
-from bot.i18n import Texts
-from bot.languages import name_in
+from bot.core.handoff.hours import Schedule
+from bot.core.handoff.model import KeyPerson, Ticket
+from bot.language.codes import name_in
+from bot.language.i18n import Texts
 
 # (language, intent) -> the answer's title in that language
 Titles = Callable[[str, str], str]
