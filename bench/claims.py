@@ -24,7 +24,7 @@ from sqlalchemy import func, select, text
 from bench.common import ROOT, Progress, table, write_section
 from bot.core.handoff.hours import Schedule
 from bot.core.handoff.model import ClaimOutcome, Opening, Reason
-from bot.handoff.queue import HandoffQueue
+from bot.handoff import build_handoff
 from bot.storage.db import Database
 from bot.storage.tables import TicketRow
 
@@ -34,16 +34,16 @@ POSTGRES = os.environ.get(
 
 
 async def race(db: Database, tickets: int, keypersons: int, label: str) -> list[object]:
-    queue = HandoffQueue(db, Schedule.load(ROOT / "content" / "handoff.yml"), lambda _l, i: i)
+    queue = build_handoff(db, Schedule.load(ROOT / "content" / "handoff.yml"), lambda _l, i: i)
     people = []
     for i in range(keypersons):
-        token = await queue.create_invite(["pl"], f"kp{i}")
-        kp = await queue.redeem_invite(token, f"bench:kp{i}", "pl")
+        token = await queue.key_persons.create_invite(["pl"], f"kp{i}")
+        kp = await queue.key_persons.redeem_invite(token, f"bench:kp{i}", "pl")
         assert kp is not None
         people.append(kp)
     for i in range(tickets):
-        await queue.open_ticket(Opening(f"bench:user{i}", "pl", Reason.ASKED, ("pytanie",)))
-    codes = [t.code for t in await queue.queue_for(people[0])]
+        await queue.tickets.open_ticket(Opening(f"bench:user{i}", "pl", Reason.ASKED, ("pytanie",)))
+    codes = [t.code for t in await queue.claims.queue_for(people[0])]
     assert len(codes) == tickets
     wins: Counter[str] = Counter()
     attempts = 0
@@ -55,7 +55,7 @@ async def race(db: Database, tickets: int, keypersons: int, label: str) -> list[
         # Everyone goes for the oldest ticket still open, so every claim is contested.
         for code in codes:
             attempts += 1
-            outcome, _ = await queue.claim(kp, code)
+            outcome, _ = await queue.claims.claim(kp, code)
             if outcome is ClaimOutcome.WON:
                 wins[code] += 1
                 progress(sum(wins.values()))

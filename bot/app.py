@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import logging
@@ -14,19 +13,26 @@ from bot.config import Settings
 from bot.content.store import ContentStore
 from bot.contract import Contract
 from bot.core.conversation import Conversation
-from bot.core.early_parse import IntentParser
 from bot.core.evenings import Announcer
 from bot.core.handoff.hours import Schedule
+from bot.core.understanding import IntentParser
 from bot.engine.client import EngineClient
 from bot.engine.process import LocalEngine
-from bot.handoff.queue import HandoffQueue
-from bot.handoff.worker import run_timers
+from bot.handoff import Handoff, build_handoff
 from bot.language.codes import SUPPORTED
 from bot.language.identify import LanguageIdentifier
-from bot.reporting import Analytics, QuestionCollector, ReportingInsight
+from bot.periodic import background, every
+from bot.reporting import (
+    Analytics,
+    HandoffReporting,
+    QuestionCollector,
+    ReportingInsight,
+    purge_review_items,
+)
 from bot.storage.conversations import SqlConversationStates
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxAnnouncer, SqlOutbox
+from bot.storage.privacy import Part
 from bot.storage.subscriptions import SqlSubscriptions
 
 log = logging.getLogger(__name__)
@@ -41,34 +47,25 @@ class App:
     engine: EngineClient
     db: Database
     conversation: Conversation
-    queue: HandoffQueue
+    handoff: Handoff
     outbox: SqlOutbox
     analytics: Analytics
     questions: QuestionCollector
 
-    @asynccontextmanager
-    async def running(self) -> AsyncIterator[None]:
+    def running(self) -> contextlib.AbstractAsyncContextManager[None]:
         """The background work of a running bot: the queue's timers and retention purge,
         reloading edited content, writing the anonymous counts."""
-        timers = asyncio.create_task(
-            run_timers(self.queue, dt.timedelta(days=self.settings.retention_days)),
-            name="queue-timers",
+        retention = dt.timedelta(days=self.settings.retention_days)
+        return background(
+            queue_timers=every(30.0, self.handoff.timers.sweep, name="queue timers"),
+            retention=every(
+                3600.0, lambda: self.handoff.privacy.purge(retention), name="retention purge"
+            ),
+            content_watch=self.content.watch(),
+            report_counts=every(
+                5.0, self.conversation.insight.flush, name="report counts", wait_first=True
+            ),
         )
-        counts = asyncio.create_task(self._flush_counts(), name="report-counts")
-        content = asyncio.create_task(self.content.watch(), name="content-watch")
-        try:
-            yield
-        finally:
-            for task in (timers, counts, content):
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-
-    async def _flush_counts(self, every: float = 5.0) -> None:
-        """Anonymous counts are written in batches; a quiet bot still writes them soon."""
-        while True:
-            await asyncio.sleep(every)
-            await self.conversation.insight.flush()
 
 
 def load_contract(settings: Settings) -> Contract:
@@ -95,7 +92,7 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
     await db.migrate()
     async with engine_url(settings) as url:
         engine = EngineClient(url, timeout=settings.engine_timeout)
-        conversation, queue, analytics, questions = assemble(
+        conversation, handoff, analytics, questions = assemble(
             settings, contract, content, languages, db, engine
         )
         app = App(
@@ -106,7 +103,7 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
             engine,
             db,
             conversation,
-            queue,
+            handoff,
             SqlOutbox(db),
             analytics,
             questions,
@@ -126,30 +123,26 @@ def assemble(
     languages: LanguageIdentifier,
     db: Database,
     engine: IntentParser,
-) -> tuple[Conversation, HandoffQueue, Analytics, QuestionCollector]:
+) -> tuple[Conversation, Handoff, Analytics, QuestionCollector]:
     """The conversation core as every entry point runs it (also the benchmarks and e2e tests):
     storage, the handoff queue, subscriptions and the anonymous reporting hooks."""
     analytics = Analytics(db)
     questions = QuestionCollector(db, enabled=settings.collect_questions)
-    queue = HandoffQueue(
-        db,
-        Schedule.load(settings.content_dir / "handoff.yml"),
-        content.title,
-        analytics=analytics,
-        questions=questions,
-    )
+    handoff = build_handoff(db, Schedule.load(settings.content_dir / "handoff.yml"), content.title)
+    handoff.privacy.register(Part("review items", purge=purge_review_items))
+    handoff.subscribe(HandoffReporting(analytics, questions))
     conversation = Conversation(
         contract,
         content,
         engine,
         languages,
         SqlConversationStates(db),
-        handoff=queue,
+        handoff=handoff,
         log_text=settings.log_message_text,
         subscriptions=SqlSubscriptions(db),
         insight=ReportingInsight(analytics, questions, batch_seconds=2.0),
     )
-    return conversation, queue, analytics, questions
+    return conversation, handoff, analytics, questions
 
 
 def setup_logging(settings: Settings) -> None:

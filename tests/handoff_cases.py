@@ -16,7 +16,7 @@ from bot.core.clock import ManualClock
 from bot.core.events import Reply
 from bot.core.handoff.hours import Schedule
 from bot.core.handoff.model import ClaimOutcome, KeyPerson, Opening, Reason, Status
-from bot.handoff.queue import HandoffQueue
+from bot.handoff import Handoff, build_handoff
 from bot.storage.db import Database
 from bot.storage.outbox import SqlOutbox
 
@@ -32,7 +32,7 @@ def titles(language: str, intent: str) -> str:
 @dataclass
 class Setup:
     db: Database
-    queue: HandoffQueue
+    queue: Handoff
     outbox: SqlOutbox
     clock: ManualClock
 
@@ -44,8 +44,8 @@ class Setup:
         return [(m.recipient, m.reply) for m in due]
 
     async def key_person(self, user_key: str, languages: list[str], name: str = "") -> KeyPerson:
-        token = await self.queue.create_invite(languages, name)
-        kp = await self.queue.redeem_invite(token, user_key, languages[0])
+        token = await self.queue.key_persons.create_invite(languages, name)
+        kp = await self.queue.key_persons.redeem_invite(token, user_key, languages[0])
         assert kp is not None
         return kp
 
@@ -56,7 +56,7 @@ Databases = Callable[[], Awaitable[Database]]
 async def make_setup(new_db: Databases) -> Setup:
     db = await new_db()
     clock = ManualClock(MONDAY_MORNING)
-    queue = HandoffQueue(db, Schedule.load(SCHEDULE), titles, clock=clock)
+    queue = build_handoff(db, Schedule.load(SCHEDULE), titles, clock=clock)
     return Setup(db, queue, SqlOutbox(db, clock), clock)
 
 
@@ -67,19 +67,19 @@ def opening(user: str, language: str = "pl", text: str = "mam problem z pracodaw
 async def check_concurrent_claims_have_one_winner(s: Setup, rounds: int = 5) -> None:
     people = [await s.key_person(f"kp:{i}", ["pl", "nl"]) for i in range(20)]
     for round_ in range(rounds):
-        ticket, _ = await s.queue.open_ticket(opening(f"user:{round_}"))
-        outcomes = await asyncio.gather(*(s.queue.claim(kp, ticket.code) for kp in people))
+        ticket, _ = await s.queue.tickets.open_ticket(opening(f"user:{round_}"))
+        outcomes = await asyncio.gather(*(s.queue.claims.claim(kp, ticket.code) for kp in people))
         winners = [t for outcome, t in outcomes if outcome is ClaimOutcome.WON]
         assert len(winners) == 1, outcomes
         assert sum(o is ClaimOutcome.TAKEN for o, _ in outcomes) == len(people) - 1
-        held = await s.queue.active_ticket(f"user:{round_}")
+        held = await s.queue.tickets.active_ticket(f"user:{round_}")
         assert held is not None and held.status is Status.CLAIMED
         assert held.claimed_by == winners[0].claimed_by
 
 
 async def check_relay_both_ways(s: Setup) -> None:
     anna = await s.key_person("kp:anna", ["pl"], name="Anna")
-    ticket, new = await s.queue.open_ticket(opening("tg:100"))
+    ticket, new = await s.queue.tickets.open_ticket(opening("tg:100"))
     assert new and ticket.code and ticket.messages[0].text == "mam problem z pracodawca"
     announced = await s.sent()
     assert [r for r, _ in announced] == ["kp:anna"]
@@ -88,81 +88,85 @@ async def check_relay_both_ways(s: Setup) -> None:
     assert "tg:100" not in text  # never the user's identity
     assert announced[0][1].button_list[0].data == f"claim:{ticket.code}"
 
-    outcome, claimed = await s.queue.claim(anna, ticket.code)
+    outcome, claimed = await s.queue.claims.claim(anna, ticket.code)
     assert outcome is ClaimOutcome.WON and claimed is not None
     [(to_user, told)] = await s.sent()
     assert to_user == "tg:100" and ticket.label in told.text
 
-    assert await s.queue.answer(anna, "Dzień dobry, proszę napisać więcej.") is not None
+    assert await s.queue.claims.answer(anna, "Dzień dobry, proszę napisać więcej.") is not None
     [(to_user, relayed)] = await s.sent()
     assert to_user == "tg:100"
     assert "Anna" in relayed.text and "proszę napisać więcej" in relayed.text
     assert ticket.label in relayed.text
 
-    active = await s.queue.active_ticket("tg:100")
+    active = await s.queue.tickets.active_ticket("tg:100")
     assert active is not None
-    assert await s.queue.add_user_message(active, "Agencja zabrała mi paszport") is True
+    assert await s.queue.tickets.add_user_message(active, "Agencja zabrała mi paszport") is True
     [(to_kp, back)] = await s.sent()
     assert to_kp == "kp:anna" and "paszport" in back.text and ticket.label in back.text
     assert "tg:100" not in back.text
 
     # One open ticket per user: asking again adds to the same ticket.
-    again, new = await s.queue.open_ticket(opening("tg:100", text="jeszcze jedno"))
+    again, new = await s.queue.tickets.open_ticket(opening("tg:100", text="jeszcze jedno"))
     assert not new and again.code == ticket.code
 
 
 async def check_release_and_done(s: Setup) -> None:
     anna = await s.key_person("kp:anna", ["ro"])
     bogdan = await s.key_person("kp:bogdan", ["ro"])
-    ticket, _ = await s.queue.open_ticket(opening("tg:7", "ro", "vreau sa vorbesc cu cineva"))
-    assert (await s.queue.claim(anna, ticket.code))[0] is ClaimOutcome.WON
-    released = await s.queue.release(anna)
+    ticket, _ = await s.queue.tickets.open_ticket(
+        opening("tg:7", "ro", "vreau sa vorbesc cu cineva")
+    )
+    assert (await s.queue.claims.claim(anna, ticket.code))[0] is ClaimOutcome.WON
+    released = await s.queue.claims.release(anna)
     assert released is not None and released.status is Status.OPEN
-    assert await s.queue.answer(anna, "hello?") is None  # no longer hers
-    assert [t.code for t in await s.queue.queue_for(bogdan)] == [ticket.code]
+    assert await s.queue.claims.answer(anna, "hello?") is None  # no longer hers
+    assert [t.code for t in await s.queue.claims.queue_for(bogdan)] == [ticket.code]
     await s.sent()
-    assert (await s.queue.claim(bogdan, ticket.code))[0] is ClaimOutcome.WON
-    closed = await s.queue.done(bogdan)
+    assert (await s.queue.claims.claim(bogdan, ticket.code))[0] is ClaimOutcome.WON
+    closed = await s.queue.claims.done(bogdan)
     assert closed is not None and closed.status is Status.CLOSED
     messages = await s.sent()
     to_user = [r for who, r in messages if who == "tg:7"]
     assert to_user[-1].button_list[0].data == f"tfb:y:{ticket.code}"
-    assert await s.queue.active_ticket("tg:7") is None
-    rated = await s.queue.record_feedback("tg:7", ticket.code, helped=True)
+    assert await s.queue.tickets.active_ticket("tg:7") is None
+    rated = await s.queue.tickets.record_feedback("tg:7", ticket.code, helped=True)
     assert rated is not None
-    assert await s.queue.record_feedback("tg:7", ticket.code, helped=False) is None  # once
-    assert await s.queue.record_feedback("tg:8", ticket.code, helped=False) is None  # not yours
+    assert await s.queue.tickets.record_feedback("tg:7", ticket.code, helped=False) is None  # once
+    assert (
+        await s.queue.tickets.record_feedback("tg:8", ticket.code, helped=False) is None
+    )  # not yours
 
 
 async def check_reminders_widening_and_late_notice(s: Setup) -> None:
     polish = await s.key_person("kp:pl", ["pl"])
     dutch = await s.key_person("kp:nl", ["nl"])
     away = await s.key_person("kp:away", ["pl"])
-    await s.queue.set_available(away, False)
-    ticket, _ = await s.queue.open_ticket(opening("tg:1"))
+    await s.queue.key_persons.set_available(away, False)
+    ticket, _ = await s.queue.tickets.open_ticket(opening("tg:1"))
     assert [r for r, _ in await s.sent()] == ["kp:pl"]
 
     s.clock.advance(minutes=29)
-    assert await s.queue.sweep() == type(await s.queue.sweep())()  # nothing due yet
+    assert await s.queue.timers.sweep() == type(await s.queue.timers.sweep())()  # nothing due yet
     s.clock.advance(minutes=2)
-    result = await s.queue.sweep()
+    result = await s.queue.timers.sweep()
     assert result.reminded == 1 and result.widened == 0
     assert [r for r, _ in await s.sent()] == ["kp:pl"]
-    assert (await s.queue.sweep()).reminded == 0  # once
+    assert (await s.queue.timers.sweep()).reminded == 0  # once
 
-    assert (await s.queue.claim(dutch, ticket.code))[0] is ClaimOutcome.NOT_YOUR_LANGUAGE
+    assert (await s.queue.claims.claim(dutch, ticket.code))[0] is ClaimOutcome.NOT_YOUR_LANGUAGE
     s.clock.advance(minutes=90)
-    assert (await s.queue.sweep()).widened == 1
+    assert (await s.queue.timers.sweep()).widened == 1
     widened = await s.sent()
     assert sorted(r for r, _ in widened) == ["kp:nl", "kp:pl"]
-    assert [t.code for t in await s.queue.queue_for(dutch)] == [ticket.code]
+    assert [t.code for t in await s.queue.claims.queue_for(dutch)] == [ticket.code]
 
     # Promised: 4 duty hours from Monday 10:00 (Amsterdam) -> 14:00; then the user is told.
     s.clock.current = ticket.promised_by + dt.timedelta(minutes=1)
-    assert (await s.queue.sweep()).late_notices == 1
+    assert (await s.queue.timers.sweep()).late_notices == 1
     assert [r for r, _ in await s.sent()] == ["tg:1"]
-    assert (await s.queue.sweep()).late_notices == 0
-    assert (await s.queue.claim(dutch, ticket.code))[0] is ClaimOutcome.WON
+    assert (await s.queue.timers.sweep()).late_notices == 0
+    assert (await s.queue.claims.claim(dutch, ticket.code))[0] is ClaimOutcome.WON
     del polish
 
 
@@ -172,12 +176,12 @@ async def check_timers_survive_a_restart(
     """Pending outbox messages and timers live in the database: a new process resumes."""
     s = await make_setup(new_db)
     await s.key_person("kp:pl", ["pl"])
-    ticket, _ = await s.queue.open_ticket(opening("tg:1"))
+    ticket, _ = await s.queue.tickets.open_ticket(opening("tg:1"))
     await s.db.dispose()  # the process dies; nothing was delivered
 
     db = path_db()
     clock = ManualClock(s.clock.now() + dt.timedelta(minutes=31))
-    queue = HandoffQueue(db, Schedule.load(SCHEDULE), titles, clock=clock)
+    queue = build_handoff(db, Schedule.load(SCHEDULE), titles, clock=clock)
     outbox = SqlOutbox(db, clock)
     try:
         pending = await outbox.due()
@@ -185,8 +189,8 @@ async def check_timers_survive_a_restart(
         for m in pending:
             await outbox.mark_sent(m.id)
         assert await outbox.due() == []  # sent once
-        assert (await queue.sweep()).reminded == 1  # the reminder timer resumed
-        kept = await queue.active_ticket("tg:1")
+        assert (await queue.timers.sweep()).reminded == 1  # the reminder timer resumed
+        kept = await queue.tickets.active_ticket("tg:1")
         assert kept is not None and kept.code == ticket.code and kept.messages
     finally:
         await db.dispose()
@@ -194,7 +198,7 @@ async def check_timers_survive_a_restart(
 
 async def check_failed_delivery_is_retried_then_given_up(s: Setup) -> None:
     await s.key_person("kp:pl", ["pl"])
-    await s.queue.open_ticket(opening("tg:1"))
+    await s.queue.tickets.open_ticket(opening("tg:1"))
     [message] = await s.outbox.due()
     await s.outbox.mark_failed(message.id, "network down", s.clock.now() + dt.timedelta(seconds=30))
     assert await s.outbox.due() == []
@@ -205,42 +209,44 @@ async def check_failed_delivery_is_retried_then_given_up(s: Setup) -> None:
 
 
 async def check_invites_work_once_and_expire(s: Setup) -> None:
-    token = await s.queue.create_invite(["bg"], "Petya", dt.timedelta(hours=1))
-    assert await s.queue.redeem_invite("wrong-token", "tg:9", "bg") is None
-    kp = await s.queue.redeem_invite(token, "tg:9", "nl")
+    token = await s.queue.key_persons.create_invite(["bg"], "Petya", dt.timedelta(hours=1))
+    assert await s.queue.key_persons.redeem_invite("wrong-token", "tg:9", "bg") is None
+    kp = await s.queue.key_persons.redeem_invite(token, "tg:9", "nl")
     assert kp is not None and kp.languages == ("bg",) and kp.name == "Petya"
     assert kp.ui_language == "bg"  # the invite's language, as nl is not one of theirs
-    assert await s.queue.redeem_invite(token, "tg:10", "bg") is None  # used
-    late = await s.queue.create_invite(["pl"], valid_for=dt.timedelta(hours=1))
+    assert await s.queue.key_persons.redeem_invite(token, "tg:10", "bg") is None  # used
+    late = await s.queue.key_persons.create_invite(["pl"], valid_for=dt.timedelta(hours=1))
     s.clock.advance(hours=2)
-    assert await s.queue.redeem_invite(late, "tg:11", "pl") is None  # expired
-    assert [k.user_key for k in await s.queue.key_persons()] == ["tg:9"]
-    assert await s.queue.remove_key_person(kp.id)
-    assert await s.queue.key_person("tg:9") is None
+    assert await s.queue.key_persons.redeem_invite(late, "tg:11", "pl") is None  # expired
+    assert [k.user_key for k in await s.queue.key_persons.all()] == ["tg:9"]
+    assert await s.queue.key_persons.remove(kp.id)
+    assert await s.queue.key_persons.key_person("tg:9") is None
 
 
 async def check_purge_and_forget(s: Setup) -> None:
     anna = await s.key_person("kp:anna", ["nl"])
-    old, _ = await s.queue.open_ticket(opening("tg:old", "nl", "oude vraag"))
-    await s.queue.claim(anna, old.code)
-    await s.queue.done(anna)
+    old, _ = await s.queue.tickets.open_ticket(opening("tg:old", "nl", "oude vraag"))
+    await s.queue.claims.claim(anna, old.code)
+    await s.queue.claims.done(anna)
     s.clock.advance(days=91)
-    kept, _ = await s.queue.open_ticket(opening("tg:kept", "nl", "open vraag"))
-    result = await s.queue.purge(dt.timedelta(days=90))
-    assert result.tickets == 1
-    assert await s.queue.record_feedback("tg:old", old.code, True) is None  # gone
-    assert await s.queue.active_ticket("tg:kept") is not None  # open tickets stay
+    kept, _ = await s.queue.tickets.open_ticket(opening("tg:kept", "nl", "open vraag"))
+    result = await s.queue.privacy.purge(dt.timedelta(days=90))
+    assert result["tickets"] == 1
+    assert await s.queue.tickets.record_feedback("tg:old", old.code, True) is None  # gone
+    assert await s.queue.tickets.active_ticket("tg:kept") is not None  # open tickets stay
 
-    await s.queue.claim(anna, kept.code)
+    await s.queue.claims.claim(anna, kept.code)
     await s.sent()
-    assert await s.queue.forget("tg:kept") == 1
-    assert await s.queue.active_ticket("tg:kept") is None
+    assert (await s.queue.privacy.forget("tg:kept"))["tickets"] == 1
+    assert await s.queue.tickets.active_ticket("tg:kept") is None
     told = await s.sent()
     assert [r for r, _ in told] == ["kp:anna"] and kept.label in told[0][1].text
-    assert await s.queue.answer(anna, "hello?") is None
+    assert await s.queue.claims.answer(anna, "hello?") is None
 
 
 async def check_concurrent_openings_make_one_ticket(s: Setup) -> None:
-    results = await asyncio.gather(*(s.queue.open_ticket(opening("tg:1")) for _ in range(8)))
+    results = await asyncio.gather(
+        *(s.queue.tickets.open_ticket(opening("tg:1")) for _ in range(8))
+    )
     assert len({t.code for t, _ in results}) == 1
     assert sum(new for _, new in results) == 1

@@ -9,16 +9,17 @@ import httpx
 
 from bot.config import ConfigError, Settings
 from bot.core.handoff.hours import Schedule
-from bot.handoff.queue import HandoffQueue
+from bot.handoff import Handoff, build_handoff
 from bot.language.codes import SUPPORTED
-from bot.reporting.review import QuestionCollector
+from bot.reporting.review import purge_review_items
 from bot.storage.db import Database
+from bot.storage.privacy import Part
 
 
 async def keyperson(settings: Settings, args: argparse.Namespace) -> int:
     db = Database(settings.database_url)
     await db.migrate()
-    queue = HandoffQueue(db, Schedule.load(settings.content_dir / "handoff.yml"), _no_titles)
+    handoff = _handoff(settings, db)
     try:
         if args.action == "invite":
             languages = [c.strip() for c in args.languages.split(",") if c.strip()]
@@ -27,7 +28,9 @@ async def keyperson(settings: Settings, args: argparse.Namespace) -> int:
                 raise ConfigError(
                     f"--languages must list some of {','.join(SUPPORTED)}, not {args.languages!r}"
                 )
-            token = await queue.create_invite(languages, args.name, dt.timedelta(days=args.days))
+            token = await handoff.key_persons.create_invite(
+                languages, args.name, dt.timedelta(days=args.days)
+            )
             username = settings.telegram_bot_username or await _bot_username(settings)
             expires = (dt.datetime.now(dt.UTC) + dt.timedelta(days=args.days)).date()
             if username:
@@ -38,14 +41,14 @@ async def keyperson(settings: Settings, args: argparse.Namespace) -> int:
             print(f"Works once, until {expires.isoformat()}, for: {', '.join(languages)}.")
             return 0
         if args.action == "list":
-            people = await queue.key_persons()
+            people = await handoff.key_persons.all()
             if not people:
                 print("No key persons yet: mip keyperson invite --languages pl,nl")
             for kp in people:
                 state = "available" if kp.available else "away"
                 print(f"{kp.id:>4}  {kp.name or '-':<20} {','.join(kp.languages):<12} {state}")
             return 0
-        removed = await queue.remove_key_person(args.id)
+        removed = await handoff.key_persons.remove(args.id)
         print("removed" if removed else f"no key person with id {args.id}")
         return 0 if removed else 1
     finally:
@@ -55,15 +58,11 @@ async def keyperson(settings: Settings, args: argparse.Namespace) -> int:
 async def purge(settings: Settings) -> int:
     db = Database(settings.database_url)
     await db.migrate()
-    queue = HandoffQueue(db, Schedule.load(settings.content_dir / "handoff.yml"), _no_titles)
+    handoff = _handoff(settings, db)
     try:
-        result = await queue.purge(dt.timedelta(days=settings.retention_days))
-        reviewed = await QuestionCollector(db, enabled=True).purge(settings.retention_days)
-        print(
-            f"purged {result.tickets} tickets, {result.conversations} conversations, "
-            f"{result.invites} invites, {reviewed} review items older than "
-            f"{settings.retention_days} days"
-        )
+        purged = await handoff.privacy.purge(dt.timedelta(days=settings.retention_days))
+        counts = ", ".join(f"{n} {kind}" for kind, n in purged.items())
+        print(f"purged {counts} older than {settings.retention_days} days")
         return 0
     finally:
         await db.dispose()
@@ -81,6 +80,12 @@ async def _bot_username(settings: Settings) -> str | None:
             return str(username) if username else None
     except (httpx.HTTPError, KeyError, ValueError):
         return None
+
+
+def _handoff(settings: Settings, db: Database) -> Handoff:
+    handoff = build_handoff(db, Schedule.load(settings.content_dir / "handoff.yml"), _no_titles)
+    handoff.privacy.register(Part("review items", purge=purge_review_items))
+    return handoff
 
 
 def _no_titles(language: str, intent: str) -> str:

@@ -153,14 +153,12 @@ async def _telegram(settings: Settings) -> int:
     from bot.app import open_app
     from bot.storage.outbox import SqlOutbox
     from bot.telegram.runner import run
-    from bot.telegram.settings import TelegramSettings
 
     if not settings.telegram_token:
         raise ConfigError("MIP_TELEGRAM_TOKEN is not set (the token BotFather gave you)")
-    telegram = TelegramSettings.from_env(settings.telegram_token)  # fail fast, before the engine
     async with open_app(settings) as app, app.running():
         outbox = SqlOutbox(app.db, prefix="tg:")
-        await run(settings, app.conversation, app.db, outbox=outbox, telegram=telegram)
+        await run(settings, app.conversation, app.db, outbox=outbox, telegram=settings.telegram)
     return 0
 
 

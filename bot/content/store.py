@@ -21,6 +21,7 @@ from bot.content.compose import ContentData
 from bot.content.data import load_data
 from bot.content.loader import Answer, Problem, load_tree
 from bot.contract import Contract
+from bot.periodic import every
 
 log = logging.getLogger(__name__)
 
@@ -75,19 +76,20 @@ class ContentStore:
         return True
 
     async def watch(self) -> None:
-        """Reload on changes, every check_interval, until cancelled (the running bot does this).
+        """Reload on changes, every check_interval, until cancelled (the running bot does this)."""
+        await every(
+            self.check_interval, self.reload_if_changed, name="content reload", wait_first=True
+        )
+
+    async def reload_if_changed(self) -> None:
+        """One round of watching (the running bot calls it every check_interval).
 
         Scanning and loading run in a thread: a reload takes about half a second, which no
-        message should wait for. The new version is swapped in whole, on the event loop."""
-        while True:
-            await asyncio.sleep(self.check_interval)
-            try:
-                snapshot = await asyncio.to_thread(self._build_if_changed)
-            except Exception:  # a bug here must not stop the watching; the old content stays
-                log.exception("reloading content failed")
-                continue
-            if snapshot is not None:
-                self._install(snapshot)
+        message should wait for. The new version is swapped in whole, on the event loop; a
+        failure leaves the old content in place."""
+        snapshot = await asyncio.to_thread(self._build_if_changed)
+        if snapshot is not None:
+            self._install(snapshot)
 
     def _build_if_changed(self) -> Snapshot | None:
         if self._scan() == self._signature:

@@ -8,17 +8,46 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.contract import Contract
 from bot.language.codes import SUPPORTED
 
-MENU = "menu"
-LANGUAGES = "languages"
-PERSON = "person"
-CANCEL = "cancel"  # withdraw my open question
-FORGET = "forget:yes"  # confirmed /forget
-KEEP = "forget:no"
-_SIMPLE = (MENU, LANGUAGES, PERSON, CANCEL, FORGET, KEEP)
+
+class Action(StrEnum):
+    """What a button asks for: the part of its data before the first ':' (or all of it)."""
+
+    MENU = "menu"
+    LANGUAGES = "languages"
+    PERSON = "person"
+    CANCEL = "cancel"  # withdraw my open question
+    FORGET = "forget:yes"  # confirmed /forget
+    KEEP = "forget:no"
+    TOPIC = "topic"
+    ANSWER = "answer"
+    LANGUAGE = "lang"
+    FEEDBACK = "fb"  # on an answer
+    CLAIM = "claim"  # a key person's
+    TICKET_FEEDBACK = "tfb"  # on a closed ticket
+
+
+MENU = Action.MENU.value
+LANGUAGES = Action.LANGUAGES.value
+PERSON = Action.PERSON.value
+CANCEL = Action.CANCEL.value
+FORGET = Action.FORGET.value
+KEEP = Action.KEEP.value
+_SIMPLE = {
+    a.value: a
+    for a in (
+        Action.MENU,
+        Action.LANGUAGES,
+        Action.PERSON,
+        Action.CANCEL,
+        Action.FORGET,
+        Action.KEEP,
+    )
+}
 _CODE = re.compile(r"[A-Z0-9]{4,8}")
 
 
@@ -48,7 +77,7 @@ def ticket_feedback(code: str, helped: bool) -> str:
 
 @dataclass(frozen=True)
 class Callback:
-    action: str  # menu | languages | person | cancel | forget:* | topic | answer | lang | fb | claim | tfb
+    action: Action
     value: str = ""
     helped: bool = False  # fb and tfb
 
@@ -58,20 +87,26 @@ def parse(data: str, contract: Contract) -> Callback | None:
     if len(data) > 64:
         return None
     if data in _SIMPLE:
-        return Callback(data)
-    action, _, value = data.partition(":")
-    if action == "topic" and value in contract.menu_topics:
+        return Callback(_SIMPLE[data])
+    head, _, value = data.partition(":")
+    try:
+        action = Action(head)
+    except ValueError:
+        return None
+    if action is Action.TOPIC and value in contract.menu_topics:
         return Callback(action, value)
-    if action == "answer" and contract.is_answer(value):
+    if action is Action.ANSWER and contract.is_answer(value):
         return Callback(action, value)
-    if action == "lang" and value in SUPPORTED:
+    if action is Action.LANGUAGE and value in SUPPORTED:
         return Callback(action, value)
     # Ticket codes are checked against the database by the queue (owner, claimant, status).
-    if action == "claim" and _CODE.fullmatch(value):
+    if action is Action.CLAIM and _CODE.fullmatch(value):
         return Callback(action, value)
-    if action in ("fb", "tfb"):
+    if action in (Action.FEEDBACK, Action.TICKET_FEEDBACK):
         verdict, _, subject = value.partition(":")
-        valid = contract.is_answer(subject) if action == "fb" else _CODE.fullmatch(subject)
+        valid = (
+            contract.is_answer(subject) if action is Action.FEEDBACK else _CODE.fullmatch(subject)
+        )
         if verdict in ("y", "n") and valid:
             return Callback(action, subject, helped=verdict == "y")
     return None

@@ -11,19 +11,12 @@ inside a ticket), its answer is simply not used.
 from __future__ import annotations
 
 import asyncio
-from typing import Protocol
 
-from bot.engine.client import ParseResult
+from bot.core.understanding import IntentParser, ParseResult
 
 # How long to wait for the request to leave before doing other work anyway.
 SEND_WAIT = 0.05
 FIRST = asyncio.FIRST_COMPLETED
-
-
-class IntentParser(Protocol):
-    async def parse(self, text: str, *, sent: asyncio.Event | None = None) -> ParseResult:
-        """`sent`, when given, is set once the request has left (or the parse is over)."""
-        ...
 
 
 class EarlyParse:

@@ -1,5 +1,7 @@
 """The Rasa intent engine: an HTTP client, and the local engine's setup, training and process.
 
+The result types and errors are the core's (bot.core.understanding); the client raises them.
+
 Errors the client raises::
 
     EngineError            anything that kept the engine from answering
@@ -7,14 +9,14 @@ Errors the client raises::
     └── EngineBadResponse  answered, but not with a parse result
 """
 
-from bot.engine.client import (
+from bot.core.understanding import (
     EngineBadResponse,
-    EngineClient,
     EngineError,
     EngineUnavailable,
     IntentScore,
     ParseResult,
 )
+from bot.engine.client import EngineClient
 
 __all__ = [
     "EngineBadResponse",

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+from bot.core.understanding import (
+    EngineBadResponse,
+    EngineUnavailable,
+    IntentScore,
+    ParseResult,
+)
 
 # The engine reads at most this much of a message; intent lies in the first sentences.
 MAX_PARSE_CHARS = 1000
@@ -15,31 +21,6 @@ MAX_PARSE_CHARS = 1000
 REQUEST_WRITTEN = frozenset(
     {"http11.send_request_body.complete", "http2.send_request_body.complete"}
 )
-
-
-class EngineError(Exception):
-    """The engine did not give a usable answer."""
-
-
-class EngineUnavailable(EngineError):
-    """Not reachable, connection refused, or no answer within the timeout."""
-
-
-class EngineBadResponse(EngineError):
-    """The engine answered with something that is not a parse result."""
-
-
-@dataclass(frozen=True)
-class IntentScore:
-    name: str
-    confidence: float
-
-
-@dataclass(frozen=True)
-class ParseResult:
-    intent: str
-    confidence: float
-    ranking: tuple[IntentScore, ...]
 
 
 class EngineClient:

@@ -78,7 +78,7 @@ def markdown(metrics: dict[str, LanguageMetrics], info: ReportInfo, top_confusio
         "## By style",
         "",
         "Intent accuracy / language id (messages). Each message's styles are computed from its "
-        "text by `bot/style_tags.py`.",
+        "text by `bot/evaluation/style_tags.py`.",
         "",
         "| style | " + " | ".join(metrics) + " |",
         "|---|" + "---:|" * len(metrics),

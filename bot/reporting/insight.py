@@ -17,6 +17,14 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.handoff.domain_events import (
+    AnswerSuggested,
+    DomainEvent,
+    FirstAnswer,
+    TicketClosed,
+    TicketFeedback,
+    TicketOpened,
+)
 from bot.reporting.recorder import Analytics
 from bot.reporting.review import QuestionCollector
 
@@ -105,3 +113,29 @@ class ReportingInsight:
                     await record(session)
         except SQLAlchemyError as e:
             log.warning("could not record %d report events: %s", len(pending), type(e).__name__)
+
+
+class HandoffReporting:
+    """Feeds the handoff's domain events to the anonymous counts and the review loop, after
+    the queue's transaction committed (bot.handoff.unit_of_work publishes them)."""
+
+    def __init__(self, analytics: Analytics, questions: QuestionCollector) -> None:
+        self.analytics = analytics
+        self.questions = questions
+
+    async def __call__(self, event: DomainEvent) -> None:
+        match event:
+            case TicketOpened():
+                await self.analytics.handoff_opened(
+                    event.language, event.topic, event.municipality, event.stay
+                )
+                for question in event.questions:
+                    await self.questions.handoff_question(event.language, event.topic, question)
+            case FirstAnswer():
+                await self.analytics.first_answer(event.language, event.topic, event.waited_minutes)
+            case TicketClosed():
+                await self.analytics.handoff_closed(event.language, event.topic)
+            case TicketFeedback():
+                await self.analytics.feedback(event.language, event.topic, event.helped)
+            case AnswerSuggested():
+                await self.questions.suggested_answer(event.language, event.topic, event.text)

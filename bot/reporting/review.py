@@ -131,6 +131,12 @@ class QuestionCollector:
             return int((await own.execute(statement)).rowcount)  # type: ignore[attr-defined]
 
 
+async def purge_review_items(session: AsyncSession, cutoff: dt.datetime) -> int:
+    """Privacy part (bot/storage/privacy.py): review items past the retention period."""
+    statement = delete(ReviewItemRow).where(ReviewItemRow.day < cutoff.date())
+    return int((await session.execute(statement)).rowcount)  # type: ignore[attr-defined]
+
+
 HEADER = """\
 # Questions the bot could not answer, questions handed to a key person, and key-person
 # answers suggested as content. Personal details are masked ([NAME], [PHONE], ...).

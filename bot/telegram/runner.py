@@ -10,17 +10,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from functools import partial
 
-from bot.config import Settings
+from bot.config import Settings, TelegramSettings
 from bot.core.conversation import Conversation
 from bot.core.events import Reply
 from bot.core.outgoing import OutboxSource
 from bot.core.throttle import Throttle, ThrottledConversation
+from bot.periodic import every
 from bot.storage.db import Database
 from bot.storage.processed_updates import SqlProcessedUpdates
 from bot.telegram.adapter import ALLOWED_UPDATES, build_application, set_command_menu
 from bot.telegram.delivery import OutboxDispatcher
-from bot.telegram.settings import TelegramSettings
 from bot.telegram.signing import CallbackSigner
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ async def run(
     started: asyncio.Event | None = None,
 ) -> None:
     """Serve until cancelled or `stop` is set; `started` is set once updates are received."""
-    telegram = telegram or TelegramSettings.from_env(settings.telegram_token)
+    telegram = telegram or settings.telegram
     updates = SqlProcessedUpdates(db)
     application, adapter = build_application(
         settings,
@@ -72,7 +73,10 @@ async def run(
         else:
             await updater.start_polling(allowed_updates=list(ALLOWED_UPDATES))
             log.info("Telegram bot is polling")
-        housekeeping = asyncio.create_task(_housekeeping(updates), name="housekeeping")
+        housekeeping = asyncio.create_task(
+            every(HOUSEKEEPING_EVERY, partial(_prune, updates), name="pruning processed updates"),
+            name="housekeeping",
+        )
         if dispatcher is not None:
             dispatcher.start()
         if started is not None:
@@ -90,11 +94,6 @@ async def run(
             await application.stop()
 
 
-async def _housekeeping(updates: SqlProcessedUpdates) -> None:
-    while True:
-        try:
-            if removed := await updates.prune():
-                log.info("forgot %d processed update ids older than a week", removed)
-        except Exception:
-            log.exception("pruning processed updates failed")
-        await asyncio.sleep(HOUSEKEEPING_EVERY)
+async def _prune(updates: SqlProcessedUpdates) -> None:
+    if removed := await updates.prune():
+        log.info("forgot %d processed update ids older than a week", removed)

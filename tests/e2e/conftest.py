@@ -15,17 +15,16 @@ import httpx
 import pytest
 
 from bot.app import assemble
-from bot.config import Secret, Settings
+from bot.config import Secret, Settings, TelegramSettings, Webhook
 from bot.content.store import ContentStore
 from bot.contract import Contract
 from bot.core.outgoing import OutboxSource
 from bot.engine.client import EngineClient
-from bot.handoff.queue import HandoffQueue
+from bot.handoff import Handoff
 from bot.language.identify import LanguageIdentifier
 from bot.storage.db import Database
 from bot.storage.outbox import SqlOutbox
 from bot.telegram.runner import run
-from bot.telegram.settings import TelegramSettings, Webhook
 from tests.conftest import CONTENT, ROOT
 from tests.e2e.botapi_client import Chat
 from tests.e2e.engine_switch import EngineSwitch
@@ -69,7 +68,7 @@ class RunningBot:
     http: httpx.AsyncClient
     switch: EngineSwitch
     db: Database
-    queue: HandoffQueue
+    queue: Handoff
 
     def chat(self, language_code: str | None = None) -> Chat:
         return Chat(self.http, self.token, language_code)

@@ -19,7 +19,7 @@ CODE = re.compile(r"#[A-Z0-9]{4}")
 
 async def invited_key_person(bot: RunningBot, languages: list[str], name: str) -> Chat:
     """A key person who followed a t.me/<bot>?start=<token> link: Telegram sends /start <token>."""
-    token = await bot.queue.create_invite(languages, name)
+    token = await bot.queue.key_persons.create_invite(languages, name)
     chat = bot.chat(languages[0])
     await chat.command(f"/start {token}")
     welcome = await chat.reply()
@@ -104,5 +104,5 @@ async def test_handoff_a_flood_does_not_flood_the_queue(bot: RunningBot) -> None
         await user.say(f"bericht {i}")
     relays = await anna.silence(4.0)
     assert 0 < len(relays) <= 10, len(relays)  # the throttle keeps the key person's chat usable
-    ticket = await bot.queue.active_ticket(f"tg:{user.user_id}")
+    ticket = await bot.queue.tickets.active_ticket(f"tg:{user.user_id}")
     assert ticket is not None and len(ticket.messages) <= 12

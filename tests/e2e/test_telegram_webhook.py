@@ -9,10 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.config import Secret
+from bot.config import Secret, Webhook
 from bot.content.store import ContentStore
 from bot.engine.process import free_port
-from bot.telegram.settings import Webhook
 from tests.e2e.conftest import RunningBot, Shared, start_bot
 from tests.e2e.tailored import answer_stay, tailored
 

@@ -28,21 +28,21 @@ CHILD = textwrap.dedent(
     from pathlib import Path
     from bot.core.handoff.hours import Schedule
     from bot.core.handoff.model import Opening, Reason
-    from bot.handoff.queue import HandoffQueue
+    from bot.handoff import Handoff, build_handoff
     from bot.storage.db import Database
 
     async def main(url, schedule):
         db = Database(url)
         await db.migrate()
-        queue = HandoffQueue(db, Schedule.load(Path(schedule)), lambda l, i: i)
-        token = await queue.create_invite(["pl"], "Ala")
-        await queue.redeem_invite(token, "kp:ala", "pl")
+        queue = build_handoff(db, Schedule.load(Path(schedule)), lambda l, i: i)
+        token = await queue.key_persons.create_invite(["pl"], "Ala")
+        await queue.key_persons.redeem_invite(token, "kp:ala", "pl")
         i = 0
         while True:
-            ticket, _ = await queue.open_ticket(
+            ticket, _ = await queue.tickets.open_ticket(
                 Opening(f"tg:{i}", "pl", Reason.ASKED, questions=(f"pytanie {i}",))
             )
-            await queue.add_user_message(ticket, f"dopisek {i}")
+            await queue.tickets.add_user_message(ticket, f"dopisek {i}")
             print(ticket.code, flush=True)
             i += 1
 
@@ -73,15 +73,15 @@ async def test_kill_9_mid_stream_loses_no_confirmed_ticket(tmp_path: Path) -> No
 
     from bot.core.clock import SystemClock
     from bot.core.handoff.hours import Schedule
-    from bot.handoff.queue import HandoffQueue
+    from bot.handoff import build_handoff
     from bot.storage.outbox import SqlOutbox
 
     db = Database(url)
     try:
         await db.migrate()
-        queue = HandoffQueue(db, Schedule.load(SCHEDULE), titles, clock=SystemClock())
+        queue = build_handoff(db, Schedule.load(SCHEDULE), titles, clock=SystemClock())
         for i, code in enumerate(confirmed):
-            ticket = await queue.active_ticket(f"tg:{i}")
+            ticket = await queue.tickets.active_ticket(f"tg:{i}")
             assert ticket is not None and ticket.code == code
             assert [m.text for m in ticket.messages] == [f"pytanie {i}", f"dopisek {i}"]
         pending = await SqlOutbox(db).due(limit=10_000)

@@ -11,7 +11,8 @@ from bot.content.store import ContentStore
 from bot.contract import Contract
 from bot.core.conversation import Conversation
 from bot.core.events import UserEvent
-from bot.engine.client import EngineClient, EngineUnavailable
+from bot.core.understanding import EngineUnavailable
+from bot.engine.client import EngineClient
 from bot.engine.process import free_port
 from bot.evaluation.heldout import load_examples
 from bot.language.codes import SUPPORTED

@@ -18,7 +18,7 @@ from bot.contract import Contract
 from bot.core import callbacks
 from bot.core.conversation import Conversation
 from bot.core.events import Reply, UserEvent
-from bot.engine.client import EngineUnavailable, IntentScore, ParseResult
+from bot.core.understanding import EngineUnavailable, IntentScore, ParseResult
 from bot.language.identify import LanguageIdentifier
 from bot.storage.conversations import SqlConversationStates
 

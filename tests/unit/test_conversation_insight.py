@@ -11,7 +11,7 @@ from bot.contract import Contract
 from bot.core import callbacks
 from bot.core.conversation import Conversation
 from bot.core.events import UserEvent
-from bot.engine.client import IntentScore
+from bot.core.understanding import IntentScore
 from bot.language.identify import LanguageIdentifier
 from bot.reporting import Analytics, QuestionCollector, ReportingInsight
 from bot.reporting.tables import AnalyticsEventRow, ReviewItemRow

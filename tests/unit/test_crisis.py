@@ -13,7 +13,7 @@ from bot.contract import Contract
 from bot.core.conversation import Conversation
 from bot.core.crisis import find_crisis
 from bot.core.events import UserEvent
-from bot.engine.client import IntentScore
+from bot.core.understanding import IntentScore
 from bot.evaluation.nlu_files import read_examples
 from bot.language.identify import LanguageIdentifier
 from bot.storage.conversations import SqlConversationStates

@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from bot.config import Settings
-from bot.engine.client import EngineClient, EngineUnavailable
+from bot.core.understanding import EngineUnavailable
+from bot.engine.client import EngineClient
 
 
 async def test_an_engine_that_trickles_its_answer_is_cut_off_at_the_deadline() -> None:

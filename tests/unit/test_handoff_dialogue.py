@@ -18,7 +18,7 @@ from bot.core.clock import ManualClock
 from bot.core.conversation import Conversation
 from bot.core.events import Reply, UserEvent
 from bot.core.handoff.hours import Schedule
-from bot.handoff.queue import HandoffQueue
+from bot.handoff import Handoff, build_handoff
 from bot.language.identify import LanguageIdentifier
 from bot.storage.conversations import SqlConversationStates
 from bot.storage.outbox import SqlOutbox
@@ -36,7 +36,7 @@ UNKNOWN = {
 @dataclass
 class Desk:
     core: Conversation
-    queue: HandoffQueue
+    queue: Handoff
     outbox: SqlOutbox
     engine: ScriptedEngine
 
@@ -48,7 +48,7 @@ class Desk:
         return out
 
     async def key_person(self, user_key: str, languages: list[str], name: str) -> None:
-        token = await self.queue.create_invite(languages, name)
+        token = await self.queue.key_persons.create_invite(languages, name)
         [welcome] = await self.core.handle(UserEvent.command(user_key, f"/start {token}"))
         assert "/queue" in welcome.text
 
@@ -61,7 +61,7 @@ async def desk(
     sqlite_states: SqlConversationStates,
 ) -> AsyncIterator[Desk]:
     clock = ManualClock(MONDAY_MORNING)
-    queue = HandoffQueue(sqlite_states.db, Schedule.load(SCHEDULE), content.title, clock=clock)
+    queue = build_handoff(sqlite_states.db, Schedule.load(SCHEDULE), content.title, clock=clock)
     engine = ScriptedEngine(intent="nlu_fallback", confidence=0.1)
     core = Conversation(contract, content, engine, language_id, sqlite_states, handoff=queue)
     yield Desk(core, queue, SqlOutbox(sqlite_states.db, clock), engine)
@@ -78,7 +78,7 @@ async def test_full_handoff_conversation(desk: Desk, language: str) -> None:
     assert await desk.delivered() == {}  # one miss is not a ticket yet
     [opened] = await desk.core.handle(UserEvent.message(user, second))
     assert opened.language == language
-    ticket = await desk.queue.active_ticket(user)
+    ticket = await desk.queue.tickets.active_ticket(user)
     assert ticket is not None and ticket.label in opened.text
     assert callbacks.CANCEL in data_of(opened)
     assert [m.text for m in ticket.messages] == [first, second]
@@ -110,13 +110,13 @@ async def test_full_handoff_conversation(desk: Desk, language: str) -> None:
         UserEvent.button(user, callbacks.ticket_feedback(ticket.code, True))
     )
     assert thanks.language == language
-    assert await desk.queue.active_ticket(user) is None
+    assert await desk.queue.tickets.active_ticket(user) is None
 
 
 async def test_asking_for_a_person_opens_one_ticket_and_the_user_can_cancel(desk: Desk) -> None:
     await desk.core.handle(UserEvent.button("tg:1", callbacks.language("pl")))
     [opened] = await desk.core.handle(UserEvent.button("tg:1", callbacks.PERSON))
-    ticket = await desk.queue.active_ticket("tg:1")
+    ticket = await desk.queue.tickets.active_ticket("tg:1")
     assert ticket is not None and ticket.label in opened.text
     assert "14:00" in opened.text  # 4 duty hours from Monday 10:00 in Amsterdam
     [again] = await desk.core.handle(UserEvent.button("tg:1", callbacks.PERSON))
@@ -125,7 +125,7 @@ async def test_asking_for_a_person_opens_one_ticket_and_the_user_can_cancel(desk
     assert ticket.label in added.text
     [cancelled] = await desk.core.handle(UserEvent.button("tg:1", callbacks.CANCEL))
     assert ticket.label in cancelled.text
-    assert await desk.queue.active_ticket("tg:1") is None
+    assert await desk.queue.tickets.active_ticket("tg:1") is None
 
 
 async def test_did_not_help_feedback_opens_a_ticket_with_the_topic(desk: Desk) -> None:
@@ -135,7 +135,7 @@ async def test_did_not_help_feedback_opens_a_ticket_with_the_topic(desk: Desk) -
     [opened] = await desk.core.handle(
         UserEvent.button("tg:2", callbacks.answer_feedback("dentist", False))
     )
-    ticket = await desk.queue.active_ticket("tg:2")
+    ticket = await desk.queue.tickets.active_ticket("tg:2")
     assert ticket is not None and ticket.label in opened.text
     assert ticket.topic == "dentist" and ticket.answered == ("dentist",)
     assert ticket.messages[0].text == "ile kosztuje dentysta w holandii"
@@ -144,12 +144,12 @@ async def test_did_not_help_feedback_opens_a_ticket_with_the_topic(desk: Desk) -
 async def test_forged_claims_and_feedback_are_refused(desk: Desk) -> None:
     await desk.core.handle(UserEvent.button("tg:3", callbacks.language("ro")))
     await desk.core.handle(UserEvent.button("tg:3", callbacks.PERSON))
-    ticket = await desk.queue.active_ticket("tg:3")
+    ticket = await desk.queue.tickets.active_ticket("tg:3")
     assert ticket is not None
     # A migrant pressing (or forging) a claim button is not a key person.
     [expired] = await desk.core.handle(UserEvent.button("tg:4", callbacks.claim(ticket.code)))
     assert expired.language is None or callbacks.CANCEL not in data_of(expired)
-    assert (await desk.queue.active_ticket("tg:3")).status == "open"  # type: ignore[union-attr]
+    assert (await desk.queue.tickets.active_ticket("tg:3")).status == "open"  # type: ignore[union-attr]
     # Feedback for a ticket that is not closed, or not yours, is refused politely.
     [refused] = await desk.core.handle(
         UserEvent.button("tg:3", callbacks.ticket_feedback(ticket.code, False))
@@ -162,10 +162,10 @@ async def test_forget_erases_the_user_after_confirmation(desk: Desk) -> None:
     await desk.core.handle(UserEvent.button("tg:5", callbacks.PERSON))
     [confirm] = await desk.core.handle(UserEvent.command("tg:5", "/forget"))
     assert data_of(confirm) == [callbacks.FORGET, callbacks.KEEP]
-    assert await desk.queue.active_ticket("tg:5") is not None  # nothing yet
+    assert await desk.queue.tickets.active_ticket("tg:5") is not None  # nothing yet
     [done] = await desk.core.handle(UserEvent.button("tg:5", callbacks.FORGET))
     assert done.language == "nl"
-    assert await desk.queue.active_ticket("tg:5") is None
+    assert await desk.queue.tickets.active_ticket("tg:5") is None
     state = await desk.core.states.load("tg:5")
     assert state.language is None  # the conversation row is gone too
 
@@ -197,8 +197,8 @@ async def test_key_person_commands(desk: Desk) -> None:
 
 async def test_a_second_invite_adds_languages_to_a_key_person(desk: Desk) -> None:
     await desk.key_person("tg:kp2", ["pl"], name="Ola")
-    token = await desk.queue.create_invite(["nl"], "Ola")
+    token = await desk.queue.key_persons.create_invite(["nl"], "Ola")
     [welcome] = await desk.core.handle(UserEvent.command("tg:kp2", f"/start {token}"))
-    kp = await desk.queue.key_person("tg:kp2")
+    kp = await desk.queue.key_persons.key_person("tg:kp2")
     assert kp is not None and kp.languages == ("pl", "nl")
     assert "niderlandzki" in welcome.text  # the new language, named in the key person's language

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import ConfigError, Secret
-from bot.telegram.settings import TelegramSettings, derive_secret
+from bot.config import ConfigError, Secret, TelegramSettings, derive_secret
 
 TOKEN = Secret("123:abc")
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import Secret
+from bot.config import Secret, derive_secret
 from bot.contract import Contract
 from bot.core import callbacks
 from bot.language.codes import SUPPORTED
-from bot.telegram.settings import derive_secret
 from bot.telegram.signing import MAX_BYTES, CallbackSigner, CallbackTooLong
 
 signer = CallbackSigner("s3cret")

@@ -10,7 +10,7 @@ from bot.core import callbacks
 from bot.core.events import Button, EventKind, Reply, UserEvent
 from bot.core.handoff import notices
 from bot.core.handoff.model import ClaimOutcome, KeyPerson, Ticket
-from bot.handoff.queue import HandoffQueue
+from bot.core.handoff.ports import HandoffPort
 from bot.language.codes import SUPPORTED, name_in, native_name
 from bot.language.i18n import Texts
 
@@ -18,8 +18,8 @@ QUEUE_SHOWN = 10
 
 
 class KeyPersonDesk:
-    def __init__(self, queue: HandoffQueue) -> None:
-        self.queue = queue
+    def __init__(self, handoff: HandoffPort) -> None:
+        self.handoff = handoff
 
     async def handle(self, event: UserEvent, kp: KeyPerson) -> list[Reply]:
         t = Texts(kp.ui_language)
@@ -28,7 +28,7 @@ class KeyPersonDesk:
         if event.kind is EventKind.BUTTON:
             return await self._button(event.data, kp, t)
         if event.kind is EventKind.TEXT and event.text.strip():
-            ticket = await self.queue.answer(kp, event.text.strip())
+            ticket = await self.handoff.claims.answer(kp, event.text.strip())
             if ticket is None:
                 return [
                     self._say(
@@ -41,19 +41,21 @@ class KeyPersonDesk:
     async def _command(self, name: str, args: str, kp: KeyPerson, t: Texts) -> list[Reply]:
         if name == "start" and args:
             # A second invite adds its languages to an existing key person.
-            updated = await self.queue.redeem_invite(args, kp.user_key, kp.ui_language)
+            updated = await self.handoff.key_persons.redeem_invite(
+                args, kp.user_key, kp.ui_language
+            )
             return [self._help(updated or kp, t)]
         if name == "queue":
             return await self._list(kp, t)
         if name == "release":
-            ticket = await self.queue.release(kp)
+            ticket = await self.handoff.claims.release(kp)
             if ticket is None:
                 return [self._say(t, t.gettext("You have no active question."))]
             return [
                 self._say(t, t.gettext("{code} is back in the queue.").format(code=ticket.label))
             ]
         if name == "done":
-            ticket = await self.queue.done(kp)
+            ticket = await self.handoff.claims.done(kp)
             if ticket is None:
                 return [self._say(t, t.gettext("You have no active question."))]
             return [
@@ -66,7 +68,7 @@ class KeyPersonDesk:
                 *await self._held_hint(kp, t),
             ]
         if name == "suggest":
-            ticket = await self.queue.suggest(kp)
+            ticket = await self.handoff.claims.suggest(kp)
             if ticket is None:
                 return [
                     self._say(
@@ -85,7 +87,7 @@ class KeyPersonDesk:
                 )
             ]
         if name == "away":
-            await self.queue.set_available(kp, False)
+            await self.handoff.key_persons.set_available(kp, False)
             return [
                 self._say(
                     t,
@@ -95,17 +97,17 @@ class KeyPersonDesk:
                 )
             ]
         if name == "back":
-            await self.queue.set_available(kp, True)
+            await self.handoff.key_persons.set_available(kp, True)
             return [
                 self._say(t, t.gettext("Welcome back: new questions are announced to you again.")),
                 *await self._list(kp, t),
             ]
         if name == "ticket":
             code = args.strip().lstrip("#").upper()
-            ticket = await self.queue.switch(kp, code) if code else None
+            ticket = await self.handoff.claims.switch(kp, code) if code else None
             if ticket is None:
                 return [self._say(t, t.gettext("You do not hold a question with that code."))]
-            return [notices.claimed_by_you(kp, ticket, self.queue.titles)]
+            return [notices.claimed_by_you(kp, ticket, self.handoff.claims.titles)]
         if name == "language":
             return [
                 Reply(
@@ -121,9 +123,9 @@ class KeyPersonDesk:
     async def _button(self, data: str, kp: KeyPerson, t: Texts) -> list[Reply]:
         action, _, value = data.partition(":")
         if action == "claim" and value:
-            outcome, ticket = await self.queue.claim(kp, value)
+            outcome, ticket = await self.handoff.claims.claim(kp, value)
             if outcome is ClaimOutcome.WON and ticket is not None:
-                return [notices.claimed_by_you(kp, ticket, self.queue.titles)]
+                return [notices.claimed_by_you(kp, ticket, self.handoff.claims.titles)]
             if outcome is ClaimOutcome.NOT_YOUR_LANGUAGE:
                 return [self._say(t, t.gettext("This question is not in one of your languages."))]
             return [
@@ -133,12 +135,12 @@ class KeyPersonDesk:
                 )
             ]
         if action == "lang" and value in SUPPORTED:
-            await self.queue.set_ui_language(kp, value)
+            await self.handoff.key_persons.set_ui_language(kp, value)
             return [self._help(kp, Texts(value))]
         return [self._say(t, t.gettext("This button has expired."))]
 
     async def _list(self, kp: KeyPerson, t: Texts) -> list[Reply]:
-        waiting = await self.queue.queue_for(kp)
+        waiting = await self.handoff.claims.queue_for(kp)
         if not waiting:
             return [self._say(t, t.gettext("No open questions in your languages. Thank you!"))]
         replies = [
@@ -153,7 +155,7 @@ class KeyPersonDesk:
 
     def _queued(self, ticket: Ticket, t: Texts) -> Reply:
         return Reply(
-            notices.describe_ticket(t, ticket, self.queue.titles),
+            notices.describe_ticket(t, ticket, self.handoff.claims.titles),
             buttons=(
                 (
                     Button(
@@ -166,8 +168,8 @@ class KeyPersonDesk:
         )
 
     async def _held_hint(self, kp: KeyPerson, t: Texts) -> list[Reply]:
-        current = await self.queue.key_person(kp.user_key)
-        active = await self.queue.active_for(current) if current else None
+        current = await self.handoff.key_persons.key_person(kp.user_key)
+        active = await self.handoff.claims.active_for(current) if current else None
         if active is None:
             return []
         return [

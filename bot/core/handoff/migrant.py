@@ -6,8 +6,8 @@ from bot.core import callbacks
 from bot.core.events import Button, Reply
 from bot.core.handoff import notices
 from bot.core.handoff.model import Opening, Reason, Ticket
+from bot.core.handoff.ports import MigrantTickets
 from bot.core.state import ConversationState
-from bot.handoff.queue import HandoffQueue
 from bot.language.i18n import Texts
 
 RECENT_KEPT = 3
@@ -20,12 +20,12 @@ def remember(state: ConversationState, text: str) -> None:
 
 
 class MigrantHandoff:
-    def __init__(self, queue: HandoffQueue) -> None:
-        self.queue = queue
+    def __init__(self, tickets: MigrantTickets) -> None:
+        self.tickets = tickets
 
     async def active(self, user_key: str) -> Ticket | None:
         # Without its messages: a ticket that a user keeps writing into grows long.
-        return await self.queue.active_ticket(user_key, with_messages=False)
+        return await self.tickets.active_ticket(user_key, with_messages=False)
 
     async def open(
         self,
@@ -35,7 +35,7 @@ class MigrantHandoff:
         *,
         topic: str | None = None,
     ) -> Reply:
-        ticket, new = await self.queue.open_ticket(
+        ticket, new = await self.tickets.open_ticket(
             Opening(
                 user_key=state.user_key,
                 language=language,
@@ -66,19 +66,19 @@ class MigrantHandoff:
                 "Sorry that this did not help. I have passed your question to our key persons."
             ),
         }[reason]
-        now = self.queue.clock.now()
+        now = self.tickets.clock.now()
         body = t.gettext(
             "A person who speaks your language will answer you here, expected {when}. Key persons work {hours}. Your question number is {code}.\n\nIf you have not written your question yet, write it now; you can add more messages. The key person does not see your name or phone number."
         ).format(
-            when=notices.promise_text(t, self.queue.schedule, ticket.promised_by, now),
-            hours=self.queue.schedule.describe(language),
+            when=notices.promise_text(t, self.tickets.schedule, ticket.promised_by, now),
+            hours=self.tickets.schedule.describe(language),
             code=ticket.label,
         )
         return Reply(f"{intro}\n{body}", buttons=self._ticket_buttons(t), language=language)
 
     async def write(self, ticket: Ticket, text: str, language: str) -> list[Reply]:
         """A message from a user who has an open ticket goes into it."""
-        relayed = await self.queue.add_user_message(ticket, text)
+        relayed = await self.tickets.add_user_message(ticket, text)
         if relayed:
             return []  # the key person has it; a normal chat does not echo
         t = Texts(language)
@@ -94,7 +94,7 @@ class MigrantHandoff:
 
     async def cancel(self, state: ConversationState, language: str) -> Reply:
         t = Texts(language)
-        ticket = await self.queue.cancel(state.user_key)
+        ticket = await self.tickets.cancel(state.user_key)
         if ticket is None:
             text = t.gettext("You have no open question.")
         else:
@@ -105,7 +105,7 @@ class MigrantHandoff:
 
     async def feedback(self, user_key: str, code: str, helped: bool, language: str) -> Reply:
         t = Texts(language)
-        ticket = await self.queue.record_feedback(user_key, code, helped)
+        ticket = await self.tickets.record_feedback(user_key, code, helped)
         if ticket is None:
             return Reply(t.gettext("This button has expired. Here is the menu."), language=language)
         if helped:

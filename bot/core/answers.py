@@ -1,0 +1,89 @@
+"""Answers as the user sees them: a content answer with its feedback buttons (or the
+question its variant needs first), the crisis answers, and the desk when no queue runs."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.content.store import ContentStore
+from bot.core import callbacks
+from bot.core.crisis import find_crisis
+from bot.core.events import Button, Reply
+from bot.core.menus import footer
+from bot.core.profile import Step, Tailoring
+from bot.core.state import ConversationState
+from bot.language.i18n import Texts
+
+log = logging.getLogger(__name__)
+
+
+class Answers:
+    def __init__(self, content: ContentStore, tailoring: Tailoring) -> None:
+        self.content = content
+        self.tailoring = tailoring
+
+    def crisis(self, text: str, language: str | None, state: ConversationState) -> list[Reply]:
+        """Danger, suicide, violence at home: the emergency answers at once, before the engine."""
+        matches = find_crisis(text, self.content.data.crisis, language)
+        if not matches:
+            return []
+        log.warning("crisis fast path: %s", ", ".join(m.group for m in matches))
+        state.language = language or matches[0].language
+        state.pending_intent = None
+        state.last_intent = matches[0].answer
+        t = Texts(state.language)
+        replies = []
+        for match in matches:
+            answer = self.content.get(state.language, match.answer)
+            if answer is not None:
+                text = self.tailoring.text(answer, state)
+                replies.append(
+                    Reply(text, markdown=True, buttons=footer(t), language=state.language)
+                )
+        return replies or [self.answer(state.language, matches[0].answer, state)]
+
+    def step(self, step: Step, state: ConversationState) -> list[Reply]:
+        """After a profile choice: its replies, then the answer that waited for it."""
+        replies = list(step.replies)
+        if step.resume and state.language:
+            state.last_intent = step.resume
+            replies.append(self.answer(state.language, step.resume, state))
+        return replies
+
+    def answer(self, language: str, intent: str, state: ConversationState) -> Reply:
+        t = Texts(language)
+        answer = self.content.get(language, intent)
+        if answer is None:
+            log.error("no content for %s/%s", language, intent)
+            return Reply(
+                t.gettext(
+                    "Sorry, this answer is not available right now. Talk to a person, or choose another topic."
+                ),
+                buttons=footer(t),
+                language=language,
+            )
+        if question := self.tailoring.question(answer, state):
+            return question
+        feedback = (
+            Button(t.gettext("👍 This helped"), callbacks.answer_feedback(intent, True)),
+            Button(t.gettext("👎 Did not help"), callbacks.answer_feedback(intent, False)),
+        )
+        return Reply(
+            self.tailoring.text(answer, state),
+            markdown=True,
+            buttons=(feedback, *footer(t), *self.tailoring.rows(answer, t)),
+            language=language,
+        )
+
+    def desk(self, language: str, state: ConversationState) -> Reply:
+        """Without a handoff queue: where to talk to a person at the information point."""
+        t = Texts(language)
+        answer = self.content.get(language, "info_point")
+        intro = t.gettext("You can talk to a person at the Migration Information Point:")
+        body = f"{intro}\n\n{self.tailoring.text(answer, state)}" if answer else intro
+        return Reply(
+            body,
+            markdown=True,
+            buttons=((Button(t.gettext("📋 Menu"), callbacks.MENU),),),
+            language=language,
+        )

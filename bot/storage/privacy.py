@@ -1,0 +1,116 @@
+"""Privacy in one place: what `/forget` erases and what the retention period deletes.
+
+Every part of the bot that stores something about a person registers a `Part` here (the
+handoff its tickets, storage its conversations, subscriptions and outbox, reporting its
+review items). `forget` runs every part's eraser in one transaction; `purge` every part's
+retention rule. A new table that holds personal data needs a part, or it is never erased.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.clock import Clock, SystemClock
+from bot.core.handoff.model import ACTIVE
+from bot.storage.db import Database
+from bot.storage.tables import (
+    ConversationRow,
+    InviteRow,
+    OutboxRow,
+    SubscriptionRow,
+    TicketRow,
+)
+
+log = logging.getLogger(__name__)
+
+Forget = Callable[[AsyncSession, str, Clock], Awaitable[int]]
+Purge = Callable[[AsyncSession, dt.datetime], Awaitable[int]]
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    forget: Forget | None = None
+    purge: Purge | None = None
+
+
+class Privacy:
+    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+        self.db = db
+        self.clock = clock or SystemClock()
+        self.parts: list[Part] = []
+
+    def register(self, *parts: Part) -> Privacy:
+        self.parts.extend(parts)
+        return self
+
+    async def forget(self, user_key: str) -> dict[str, int]:
+        """Erase everything stored about a user, in one transaction; counts per part."""
+        async with self.db.session() as session, session.begin():
+            return {
+                part.name: await part.forget(session, user_key, self.clock)
+                for part in self.parts
+                if part.forget is not None
+            }
+
+    async def purge(self, retention: dt.timedelta) -> dict[str, int]:
+        """Delete what is older than the retention period; counts per part."""
+        cutoff = self.clock.now() - retention
+        async with self.db.session() as session, session.begin():
+            purged = {
+                part.name: await part.purge(session, cutoff)
+                for part in self.parts
+                if part.purge is not None
+            }
+        log.info("retention purge: %s", ", ".join(f"{n} {k}" for k, n in purged.items()))
+        return purged
+
+
+def _count(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def _forget_conversation(session: AsyncSession, user_key: str, _clock: Clock) -> int:
+    return _count(
+        await session.execute(delete(ConversationRow).where(ConversationRow.user_key == user_key))
+    )
+
+
+async def _purge_conversations(session: AsyncSession, cutoff: dt.datetime) -> int:
+    # A conversation with an open ticket stays: the ticket still needs its language.
+    active_users = select(TicketRow.user_key).where(TicketRow.status.in_(ACTIVE))
+    return _count(
+        await session.execute(
+            delete(ConversationRow).where(
+                ConversationRow.updated_at < cutoff, ConversationRow.user_key.not_in(active_users)
+            )
+        )
+    )
+
+
+async def _forget_subscription(session: AsyncSession, user_key: str, _clock: Clock) -> int:
+    return _count(
+        await session.execute(delete(SubscriptionRow).where(SubscriptionRow.user_key == user_key))
+    )
+
+
+async def _forget_outbox(session: AsyncSession, user_key: str, _clock: Clock) -> int:
+    return _count(await session.execute(delete(OutboxRow).where(OutboxRow.recipient == user_key)))
+
+
+async def _purge_invites(session: AsyncSession, cutoff: dt.datetime) -> int:
+    return _count(await session.execute(delete(InviteRow).where(InviteRow.expires_at < cutoff)))
+
+
+STORAGE_PARTS = (
+    Part("conversations", forget=_forget_conversation, purge=_purge_conversations),
+    Part("subscriptions", forget=_forget_subscription),
+    Part("outbox", forget=_forget_outbox),
+    Part("invites", purge=_purge_invites),
+)
