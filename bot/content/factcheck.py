@@ -110,7 +110,15 @@ def date_problems(answers: Sequence[Answer], facts: Facts, today: dt.date) -> li
         if fact.valid_until is None or fact.name not in users:
             continue
         used = _listed(users[fact.name])
-        if fact.expired(today):
+        if fact.expired(today) and fact.acknowledged():
+            message = (
+                f"fact '{fact.name}' expired after {fact.valid_until} and its next value is not "
+                f"confirmed (checked {fact.checked}): answers say it changed (used in {used})"
+            )
+            problems.append(
+                Problem(facts.path, fact.until_line, message, warning=True, strict=False)
+            )
+        elif fact.expired(today):
             message = (
                 f"fact '{fact.name}' expired after {fact.valid_until}: answers show that it "
                 f"changed; put the current value in facts.yml (used in {used})"

@@ -46,6 +46,17 @@ class Fact:
     current: str | None = None  # where the current value is once expired (default: source)
     line: int = 1  # in facts.yml
     until_line: int = 1
+    # `next_value: unconfirmed`: someone checked after valid_until and no new value is
+    # confirmed yet. Answers still say it changed; `--strict` accepts it as a known state.
+    next_unconfirmed: bool = False
+
+    def acknowledged(self) -> bool:
+        """Expired, and checked since then without a confirmed new value."""
+        return (
+            self.next_unconfirmed
+            and self.valid_until is not None
+            and self.checked > self.valid_until
+        )
 
     def expired(self, today: dt.date) -> bool:
         return self.valid_until is not None and today > self.valid_until
@@ -82,9 +93,19 @@ def render(fact: Fact, part: str | None, language: str, today: dt.date) -> str:
     if part is not None:
         day = getattr(fact, part)
         return t.date(day) if isinstance(day, dt.date) else ""
-    if fact.expired(today) and fact.changed_on is not None:
+    if fact.expired(today) and fact.changed_on is not None and fact.valid_until is not None:
+        where = fact.current or fact.source
+        if fact.kind in NUMERIC:
+            # The old amount with the end of its period (a payslip from then is checked
+            # against it), never as today's.
+            return t.gettext("{value} (until {until}); it changed on {date}: see {source}").format(
+                value=format_value(fact, language),
+                until=t.date(fact.valid_until),
+                date=t.date(fact.changed_on),
+                source=where,
+            )
         return t.gettext("changed on {date}; see the current one at {source}").format(
-            date=t.date(fact.changed_on), source=fact.current or fact.source
+            date=t.date(fact.changed_on), source=where
         )
     return format_value(fact, language)
 
@@ -143,7 +164,10 @@ def _fact(reader: Reader, name: str, node: yaml.Node) -> Fact | None:
     if not _NAME.fullmatch(name):
         reader.problem(node, f"fact name {name!r} must be snake_case (a-z, 0-9, _)")
     fields = reader.keys(
-        node, what, ("kind", "value", "source", "checked"), ("valid_from", "valid_until", "expired")
+        node,
+        what,
+        ("kind", "value", "source", "checked"),
+        ("valid_from", "valid_until", "expired", "next_value"),
     )
     kind = reader.text(fields["kind"], f"kind of {what}") if "kind" in fields else None
     if kind is not None and kind not in KINDS:
@@ -167,6 +191,11 @@ def _fact(reader: Reader, name: str, node: yaml.Node) -> Fact | None:
                 "value is",
             )
         current = expired if expired is not None and expired != NOTICE else None
+    unconfirmed = False
+    if "next_value" in fields:
+        unconfirmed = reader.text(fields["next_value"], f"next_value of {what}") == "unconfirmed"
+        if not unconfirmed:
+            reader.problem(fields["next_value"], f"next_value of {what} can only be 'unconfirmed'")
     if len(reader.problems) > before or kind is None or value is None:
         return None
     assert source is not None and checked is not None
@@ -182,6 +211,7 @@ def _fact(reader: Reader, name: str, node: yaml.Node) -> Fact | None:
         current,
         node.start_mark.line,  # the key's line: the value mapping starts one line below
         until_node.start_mark.line + 1 if until_node is not None else node.start_mark.line,
+        unconfirmed,
     )
 
 

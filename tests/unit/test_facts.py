@@ -99,15 +99,17 @@ def test_after_valid_until_every_language_says_it_changed_and_where_to_look(
     content, contract = tree(tmp_path)
     last_day = texts(content, contract, dt.date(2026, 6, 30))
     next_day = texts(content, contract, dt.date(2026, 7, 1))
+    # The old amount only with the end of its period (payslips from then are checked
+    # against it), then that it changed and where the current one is.
     changed = {
-        "pl": "zmiana od 1 lipca 2026",
-        "bg": "променено на 1 юли 2026",
-        "ro": "s-a schimbat la 1 iulie 2026",
-        "nl": "gewijzigd op 1 juli 2026",
+        "pl": "14,71\xa0€ (do 30 czerwca 2026); od 1 lipca 2026 obowiązuje nowa kwota",
+        "bg": "14,71\xa0€ (до 30 юни 2026\u202fг.); от 1 юли 2026\u202fг. сумата е нова",
+        "ro": "14,71\xa0EUR (până la 30 iunie 2026); de la 1 iulie 2026 suma s-a schimbat",
+        "nl": "€\xa014,71 (tot 30 juni 2026); sinds 1 juli 2026 geldt een nieuw bedrag",
     }
     for language in SUPPORTED:
         assert "14,71" in last_day[language]
-        assert "14,71" not in next_day[language]
+        assert "30" not in last_day[language].split("14,71")[1][:20]  # no end date yet
         assert changed[language] in next_day[language], next_day[language]
         assert "https://www.vertiadvies.nl/kennisbank/minimumuurloon" in next_day[language]
         # The date it applied from stays true.
@@ -123,9 +125,9 @@ def test_expired_points_to_the_current_value_when_given(tmp_path: Path) -> None:
     facts, problems = load_facts(path)
     assert problems == []
     text = fill_text("{{ facts.minimum_wage_21 }}", facts, "nl", dt.date(2026, 7, 1))
-    assert (
-        text
-        == "gewijzigd op 1 juli 2026, de actuele informatie staat op https://www.rijksoverheid.nl/x"
+    assert text == (
+        "€\xa014,71 (tot 30 juni 2026); sinds 1 juli 2026 geldt een nieuw bedrag: "
+        "https://www.rijksoverheid.nl/x"
     )
 
 
@@ -234,3 +236,33 @@ def test_a_fact_near_its_end_warns_and_an_expired_one_fails_strict(tmp_path: Pat
         (("facts.yml", line), True, True)
     ]
     assert "expired" in expired[0].message
+
+
+def test_an_expired_fact_checked_since_without_a_new_value_passes_strict_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    content, contract = tree(tmp_path)
+    path = content / "facts.yml"
+    text = path.read_text("utf-8")
+    # Checked before it expired: the acknowledgement does not count yet.
+    marked = WAGE.replace(
+        "  checked: 2026-12-05", "  next_value: unconfirmed\n  checked: 2026-06-01", 1
+    )
+    path.write_text(text.replace(WAGE, marked), "utf-8")
+    [early] = check(content, contract, dt.date(2026, 7, 1))
+    assert early.strict and "expired" in early.message
+    checked_later = marked.replace("checked: 2026-06-01", "checked: 2026-07-02")
+    path.write_text(text.replace(WAGE, checked_later), "utf-8")
+    [later] = check(content, contract, dt.date(2026, 7, 3))
+    assert later.warning and not later.strict and "not confirmed" in later.message
+    # The answer still says that it changed.
+    assert "sinds 1 juli 2026" in texts(content, contract, dt.date(2026, 7, 3))["nl"]
+
+
+def test_next_value_accepts_only_unconfirmed(tmp_path: Path) -> None:
+    path = tmp_path / "facts.yml"
+    path.write_text(WAGE.replace("  checked:", "  next_value: 15.00\n  checked:", 1), "utf-8")
+    _, problems = load_facts(path)
+    assert [p.message for p in problems] == [
+        "next_value of fact 'minimum_wage_21' can only be 'unconfirmed'"
+    ]
