@@ -34,6 +34,8 @@ class Action(StrEnum):
 MENU = Action.MENU.value
 LANGUAGES = Action.LANGUAGES.value
 PERSON = Action.PERSON.value
+# Nobody speaks the user's language: leave the question anyway, without a promised time.
+LEAVE = f"{Action.PERSON.value}:leave"
 CANCEL = Action.CANCEL.value
 FORGET = Action.FORGET.value
 KEEP = Action.KEEP.value
@@ -88,6 +90,8 @@ def parse(data: str, contract: Contract) -> Callback | None:
         return None
     if data in _SIMPLE:
         return Callback(_SIMPLE[data])
+    if data == LEAVE:
+        return Callback(Action.PERSON, "leave")
     head, _, value = data.partition(":")
     try:
         action = Action(head)

@@ -67,7 +67,11 @@ class Dialogue:
         self.states = states
         self.handoff = handoff
         # Without a queue (e.g. a bare terminal demo) "talk to a person" shows the desk.
-        self.migrant = MigrantHandoff(handoff.tickets) if handoff else None
+        self.migrant = (
+            MigrantHandoff(handoff.tickets, desk=lambda lang, st: self.answers.desk(lang, st))
+            if handoff
+            else None
+        )
         self.desk = KeyPersonDesk(handoff) if handoff else None
         self.log_text = log_text
         self.insight: ConversationInsight = insight or NoInsight()
@@ -168,9 +172,10 @@ class Dialogue:
         return [self.menus.menu(language)]
 
     async def _on_person(
-        self, _p: Callback, state: ConversationState, language: str
+        self, pressed: Callback, state: ConversationState, language: str
     ) -> list[Reply]:
-        return [await self._person(language, state, Reason.ASKED)]
+        leave = pressed.value == "leave"
+        return [await self._person(language, state, Reason.ASKED, leave=leave)]
 
     async def _on_topic(
         self, pressed: Callback, _s: ConversationState, language: str
@@ -361,10 +366,16 @@ class Dialogue:
         state.answered = [*(a for a in state.answered if a != intent), intent][-5:]
 
     async def _person(
-        self, language: str, state: ConversationState, reason: Reason, *, topic: str | None = None
+        self,
+        language: str,
+        state: ConversationState,
+        reason: Reason,
+        *,
+        topic: str | None = None,
+        leave: bool = False,
     ) -> Reply:
         if self.migrant is not None:
-            return await self.migrant.open(state, language, reason, topic=topic)
+            return await self.migrant.open(state, language, reason, topic=topic, leave=leave)
         return self.answers.desk(language, state)
 
 

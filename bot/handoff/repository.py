@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.handoff.cover import Speakers
 from bot.core.handoff.model import (
     ACTIVE,
     KeyPerson,
@@ -149,7 +150,7 @@ class TicketRepository:
             claimed_by=row.claimed_by,
             created_at=row.created_at,
             queued_at=row.queued_at,
-            promised_by=row.promised_by,
+            promised_by=row.promised_by if row.promised else None,
             widened=row.widened,
             messages=messages,
         )
@@ -172,6 +173,13 @@ class KeyPersonRepository:
 
     async def all(self) -> Sequence[KeyPersonRow]:
         return (await self.session.scalars(select(KeyPersonRow).order_by(KeyPersonRow.id))).all()
+
+    async def speakers(self, language: str) -> Speakers:
+        rows = (
+            await self.session.execute(select(KeyPersonRow.languages, KeyPersonRow.available))
+        ).all()
+        speaking = [available for languages, available in rows if language in languages.split(",")]
+        return Speakers(len(speaking), sum(speaking))
 
     async def available(self) -> Sequence[KeyPersonRow]:
         return (

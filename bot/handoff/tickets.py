@@ -8,6 +8,7 @@ import secrets
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.handoff import notices
+from bot.core.handoff.cover import Cover, Speakers, promise_for
 from bot.core.handoff.hours import Schedule
 from bot.core.handoff.model import ACTIVE, Opening, Status, Ticket, TicketMessage
 from bot.core.handoff.notices import Titles
@@ -40,6 +41,10 @@ class TicketService:
             row = await work.tickets.active(user_key)
             return await work.tickets.view(row, with_messages=with_messages) if row else None
 
+    async def speakers(self, language: str) -> Speakers:
+        async with self.uow(read_only=True) as work:
+            return await work.key_persons.speakers(language)
+
     async def open_ticket(self, opening: Opening) -> tuple[Ticket, bool]:
         """Open a ticket, or return the user's open one (one per user). True when new."""
         for _ in range(5):
@@ -59,6 +64,12 @@ class TicketService:
                 for question in opening.questions:
                     work.tickets.add_message(existing.id, "user", question, now)
                 return await work.tickets.view(existing), False
+            plan = opening.promise or promise_for(
+                self.schedule, now, await work.key_persons.speakers(opening.language)
+            )
+            # Nobody speaks the language: offered to every key person at once, as a
+            # widened ticket is after a while (someone may help with a translation tool).
+            nobody = plan.cover is Cover.NOBODY
             row = await work.tickets.add(
                 TicketRow(
                     code=new_code(),
@@ -72,7 +83,10 @@ class TicketService:
                     municipality=opening.municipality,
                     created_at=now,
                     queued_at=now,
-                    promised_by=self.schedule.promise(now),
+                    promised_by=plan.due or now,
+                    promised=plan.due is not None,
+                    widened=nobody,
+                    reminded=nobody,
                 )
             )
             for question in opening.questions:
@@ -80,7 +94,7 @@ class TicketService:
             # The messages are the opening's questions: no need to read them back.
             written = tuple(TicketMessage("user", q[:MESSAGE_MAX], now) for q in opening.questions)
             ticket = await work.tickets.view(row, messages=written)
-            await steps.announce(work, ticket, self.titles, widened=False)
+            await steps.announce(work, ticket, self.titles, widened=nobody)
             work.record(
                 TicketOpened(
                     ticket.language,

@@ -47,7 +47,7 @@ class Timers:
                     ticket = await work.tickets.view(row)
                     await steps.announce(work, ticket, self.titles, widened=False, note="reminder")
                     reminded += 1
-                if not row.late_notice_sent and now > row.promised_by:
+                if row.promised and not row.late_notice_sent and now > row.promised_by:
                     row.late_notice_sent = True
                     ticket = await work.tickets.view(row, with_messages=False)
                     work.send(row.user_key, notices.user_late(ticket, self.schedule, now))

@@ -150,6 +150,8 @@ class TicketRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     queued_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)  # (re)entered queue
     promised_by: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    # False: no time was promised (nobody spoke the language); promised_by is then unused.
+    promised: Mapped[bool] = mapped_column(default=True)
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     first_answer_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)

@@ -6,24 +6,12 @@ through the outbox, delivered here as a transport would.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-
 import pytest
 
-from bot.content.store import ContentStore
-from bot.contract import Contract
 from bot.core import callbacks
-from bot.core.clock import ManualClock
-from bot.core.conversation import Conversation
-from bot.core.events import Reply, UserEvent
-from bot.core.handoff.hours import Schedule
-from bot.handoff import Handoff, build_handoff
-from bot.language.identify import LanguageIdentifier
-from bot.storage.conversations import SqlConversationStates
-from bot.storage.outbox import SqlOutbox
-from tests.handoff_cases import MONDAY_MORNING, SCHEDULE
-from tests.unit.test_conversation import ScriptedEngine, data_of
+from bot.core.events import UserEvent
+from tests.unit.conftest import Desk
+from tests.unit.test_conversation import data_of
 
 UNKNOWN = {
     "pl": ("czy moge zabrac psa do pracy w szklarni", "a jesli szef sie nie zgodzi?"),
@@ -31,40 +19,6 @@ UNKNOWN = {
     "ro": ("pot sa-mi iau cainele cu mine la sera unde lucrez", "si daca seful nu vrea?"),
     "nl": ("mag ik mijn hond meenemen naar mijn werk in de kas", "en als mijn baas nee zegt?"),
 }
-
-
-@dataclass
-class Desk:
-    core: Conversation
-    queue: Handoff
-    outbox: SqlOutbox
-    engine: ScriptedEngine
-
-    async def delivered(self) -> dict[str, list[Reply]]:
-        out: dict[str, list[Reply]] = {}
-        for message in await self.outbox.due(limit=100):
-            out.setdefault(message.recipient, []).append(message.reply)
-            await self.outbox.mark_sent(message.id)
-        return out
-
-    async def key_person(self, user_key: str, languages: list[str], name: str) -> None:
-        token = await self.queue.key_persons.create_invite(languages, name)
-        [welcome] = await self.core.handle(UserEvent.command(user_key, f"/start {token}"))
-        assert "/queue" in welcome.text
-
-
-@pytest.fixture
-async def desk(
-    contract: Contract,
-    content: ContentStore,
-    language_id: LanguageIdentifier,
-    sqlite_states: SqlConversationStates,
-) -> AsyncIterator[Desk]:
-    clock = ManualClock(MONDAY_MORNING)
-    queue = build_handoff(sqlite_states.db, Schedule.load(SCHEDULE), content.title, clock=clock)
-    engine = ScriptedEngine(intent="nlu_fallback", confidence=0.1)
-    core = Conversation(contract, content, engine, language_id, sqlite_states, handoff=queue)
-    yield Desk(core, queue, SqlOutbox(sqlite_states.db, clock), engine)
 
 
 @pytest.mark.parametrize("language", ["pl", "bg", "ro", "nl"])
@@ -114,6 +68,7 @@ async def test_full_handoff_conversation(desk: Desk, language: str) -> None:
 
 
 async def test_asking_for_a_person_opens_one_ticket_and_the_user_can_cancel(desk: Desk) -> None:
+    await desk.key_person("tg:kp", ["pl"])
     await desk.core.handle(UserEvent.button("tg:1", callbacks.language("pl")))
     [opened] = await desk.core.handle(UserEvent.button("tg:1", callbacks.PERSON))
     ticket = await desk.queue.tickets.active_ticket("tg:1")
@@ -129,6 +84,7 @@ async def test_asking_for_a_person_opens_one_ticket_and_the_user_can_cancel(desk
 
 
 async def test_did_not_help_feedback_opens_a_ticket_with_the_topic(desk: Desk) -> None:
+    await desk.key_person("tg:kp", ["pl"])
     desk.engine.intent, desk.engine.confidence = "dentist", 0.9
     [answer] = await desk.core.handle(UserEvent.message("tg:2", "ile kosztuje dentysta w holandii"))
     assert callbacks.answer_feedback("dentist", False) in data_of(answer)
@@ -142,6 +98,7 @@ async def test_did_not_help_feedback_opens_a_ticket_with_the_topic(desk: Desk) -
 
 
 async def test_forged_claims_and_feedback_are_refused(desk: Desk) -> None:
+    await desk.key_person("tg:kp", ["ro"])
     await desk.core.handle(UserEvent.button("tg:3", callbacks.language("ro")))
     await desk.core.handle(UserEvent.button("tg:3", callbacks.PERSON))
     ticket = await desk.queue.tickets.active_ticket("tg:3")
@@ -158,6 +115,7 @@ async def test_forged_claims_and_feedback_are_refused(desk: Desk) -> None:
 
 
 async def test_forget_erases_the_user_after_confirmation(desk: Desk) -> None:
+    await desk.key_person("tg:kp", ["nl"])
     await desk.core.handle(UserEvent.button("tg:5", callbacks.language("nl")))
     await desk.core.handle(UserEvent.button("tg:5", callbacks.PERSON))
     [confirm] = await desk.core.handle(UserEvent.command("tg:5", "/forget"))

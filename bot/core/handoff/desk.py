@@ -44,7 +44,7 @@ class KeyPersonDesk:
             updated = await self.handoff.key_persons.redeem_invite(
                 args, kp.user_key, kp.ui_language
             )
-            return [self._help(updated or kp, t)]
+            return [await self._help(updated or kp, t)]
         if name == "queue":
             return await self._list(kp, t)
         if name == "release":
@@ -118,7 +118,7 @@ class KeyPersonDesk:
                     language=kp.ui_language,
                 )
             ]
-        return [self._help(kp, t)]
+        return [await self._help(kp, t)]
 
     async def _button(self, data: str, kp: KeyPerson, t: Texts) -> list[Reply]:
         action, _, value = data.partition(":")
@@ -136,7 +136,7 @@ class KeyPersonDesk:
             ]
         if action == "lang" and value in SUPPORTED:
             await self.handoff.key_persons.set_ui_language(kp, value)
-            return [self._help(kp, Texts(value))]
+            return [await self._help(kp, Texts(value))]
         return [self._say(t, t.gettext("This button has expired."))]
 
     async def _list(self, kp: KeyPerson, t: Texts) -> list[Reply]:
@@ -179,14 +179,17 @@ class KeyPersonDesk:
             )
         ]
 
-    def _help(self, kp: KeyPerson, t: Texts) -> Reply:
+    async def _help(self, kp: KeyPerson, t: Texts) -> Reply:
         languages = ", ".join(name_in(code, t.language) for code in kp.languages)
-        return self._say(
-            t,
-            t.gettext(
-                "You are a key person for: {languages}.\n/queue – open questions\n/ticket CODE – write to another question you hold\n/release – give the question back to the queue\n/done – close the question\n/suggest – offer your last answer as new content\n/away and /back – pause or resume announcements\n/language – the language of these messages"
-            ).format(languages=languages),
-        )
+        text = t.gettext(
+            "You are a key person for: {languages}.\n/queue – open questions\n/ticket CODE – write to another question you hold\n/release – give the question back to the queue\n/done – close the question\n/suggest – offer your last answer as new content\n/away and /back – pause or resume announcements\n/language – the language of these messages"
+        ).format(languages=languages)
+        # Questions left while nobody spoke the language wait for whoever joins.
+        if waiting := len(await self.handoff.claims.queue_for(kp)):
+            text += "\n\n" + t.gettext(
+                "Open questions waiting now: {count}. /queue shows them."
+            ).format(count=waiting)
+        return self._say(t, text)
 
     @staticmethod
     def _say(t: Texts, text: str) -> Reply:

@@ -88,6 +88,27 @@ class Schedule:
             cursor = dt.datetime.combine(next_day, dt.time(0), self.timezone)
         return now + self.answer_within
 
+    def on_duty(self, now: dt.datetime) -> bool:
+        """Whether `now` is within a duty block (always, when no hours are set)."""
+        if not any(self.hours.values()):
+            return True
+        local = now.astimezone(self.timezone)
+        return any(
+            start <= local.time() < end for start, end in self.hours.get(local.weekday(), ())
+        )
+
+    def next_period(self, now: dt.datetime) -> tuple[dt.datetime, dt.datetime] | None:
+        """The first duty block that starts after `now` (UTC start and end); None without hours."""
+        today = now.astimezone(self.timezone).date()
+        for offset in range(8):
+            day = today + dt.timedelta(days=offset)
+            for start, end in self.hours.get(day.weekday(), ()):
+                begin = dt.datetime.combine(day, start, self.timezone)
+                if begin > now:
+                    finish = dt.datetime.combine(day, end, self.timezone)
+                    return begin.astimezone(dt.UTC), finish.astimezone(dt.UTC)
+        return None
+
     def describe(self, language: str) -> str:
         """The duty hours in the reader's language, e.g. 'pon.-pt. 09:00-17:00'."""
         names = get_day_names("abbreviated", locale=language)
@@ -118,6 +139,15 @@ class Schedule:
         if local.date() == today + dt.timedelta(days=1):
             return "tomorrow", time
         return format_date(local.date(), format="EEEE d MMMM", locale=language), time
+
+    def local_period(
+        self, period: tuple[dt.datetime, dt.datetime], now: dt.datetime, language: str
+    ) -> tuple[str | None, str]:
+        """(day as in local_day_and_time, '09:00-17:00') of a duty period."""
+        start, end = (when.astimezone(self.timezone) for when in period)
+        day, _ = self.local_day_and_time(start, now, language)
+        block = (start.time(), end.time())
+        return day, self._interval(block, language)
 
     def _interval(self, block: Block, language: str) -> str:
         start = dt.datetime.combine(dt.date(2026, 1, 5), block[0])

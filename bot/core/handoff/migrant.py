@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.core import callbacks
 from bot.core.events import Button, Reply
-from bot.core.handoff import notices
+from bot.core.handoff import opening
+from bot.core.handoff.cover import Cover, promise_for
 from bot.core.handoff.model import Opening, Reason, Ticket
 from bot.core.handoff.ports import MigrantTickets
 from bot.core.state import ConversationState
 from bot.language.i18n import Texts
 
 RECENT_KEPT = 3
-RECENT_CHARS = 1000
+# Telegram's limit: a message is kept whole (it may become the ticket's question).
+RECENT_CHARS = 4096
+
+Desk = Callable[[str, ConversationState], Reply]
 
 
 def remember(state: ConversationState, text: str) -> None:
@@ -20,8 +26,10 @@ def remember(state: ConversationState, text: str) -> None:
 
 
 class MigrantHandoff:
-    def __init__(self, tickets: MigrantTickets) -> None:
+    def __init__(self, tickets: MigrantTickets, desk: Desk | None = None) -> None:
         self.tickets = tickets
+        # The information point's desk (the info_point answer), shown when nobody can answer.
+        self.desk = desk
 
     async def active(self, user_key: str) -> Ticket | None:
         # Without its messages: a ticket that a user keeps writing into grows long.
@@ -34,7 +42,16 @@ class MigrantHandoff:
         reason: Reason,
         *,
         topic: str | None = None,
+        leave: bool = False,
     ) -> Reply:
+        """Open a ticket with a promise someone keeps. When nobody speaks the language, say
+        so and offer the other routes; `leave` (the user chose to leave the question
+        anyway) opens it without a time."""
+        now = self.tickets.clock.now()
+        plan = promise_for(self.tickets.schedule, now, await self.tickets.speakers(language))
+        t = Texts(language)
+        if plan.cover is Cover.NOBODY and not leave and await self.active(state.user_key) is None:
+            return self._nobody(state, language, reason, t)
         ticket, new = await self.tickets.open_ticket(
             Opening(
                 user_key=state.user_key,
@@ -45,10 +62,10 @@ class MigrantHandoff:
                 answered=tuple(state.answered),
                 stay=state.stay,
                 municipality=state.municipality,
+                promise=plan,
             )
         )
         state.recent, state.misunderstood = [], 0
-        t = Texts(language)
         if not new:
             return Reply(
                 t.gettext(
@@ -57,24 +74,24 @@ class MigrantHandoff:
                 buttons=self._ticket_buttons(t),
                 language=language,
             )
-        intro = {
-            Reason.ASKED: t.gettext("I have passed your question to our key persons."),
-            Reason.NOT_UNDERSTOOD: t.gettext(
-                "Sorry, I did not understand. I have passed your question to our key persons."
+        text = opening.opened(t, reason, ticket, plan, self.tickets.schedule, now)
+        return Reply(text, buttons=self._ticket_buttons(t), language=language)
+
+    def _nobody(self, state: ConversationState, language: str, reason: Reason, t: Texts) -> Reply:
+        honest = opening.nobody_speaks(t, reason)
+        buttons = (
+            (
+                Button(t.gettext("📝 Leave my question"), callbacks.LEAVE),
+                Button(t.gettext("📋 Menu"), callbacks.MENU),
             ),
-            Reason.NOT_HELPED: t.gettext(
-                "Sorry that this did not help. I have passed your question to our key persons."
-            ),
-        }[reason]
-        now = self.tickets.clock.now()
-        body = t.gettext(
-            "A person who speaks your language will answer you here, expected {when}. Key persons work {hours}. Your question number is {code}.\n\nIf you have not written your question yet, write it now; you can add more messages. The key person does not see your name or phone number."
-        ).format(
-            when=notices.promise_text(t, self.tickets.schedule, ticket.promised_by, now),
-            hours=self.tickets.schedule.describe(language),
-            code=ticket.label,
         )
-        return Reply(f"{intro}\n{body}", buttons=self._ticket_buttons(t), language=language)
+        if self.desk is None:
+            return Reply(honest, buttons=buttons, language=language)
+        desk = self.desk(language, state)
+        # The desk is Markdown from content; the honest words are plain sentences.
+        return Reply(
+            f"{honest}\n\n{desk.text}", markdown=desk.markdown, buttons=buttons, language=language
+        )
 
     async def write(self, ticket: Ticket, text: str, language: str) -> list[Reply]:
         """A message from a user who has an open ticket goes into it."""

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.core.handoff.cover import Promise
+
 
 class Status(StrEnum):
     OPEN = "open"
@@ -56,7 +58,7 @@ class Ticket:
     claimed_by: int | None
     created_at: dt.datetime
     queued_at: dt.datetime
-    promised_by: dt.datetime
+    promised_by: dt.datetime | None  # None: no time was promised (nobody speaks the language)
     widened: bool
     messages: tuple[TicketMessage, ...] = ()
 
@@ -77,6 +79,8 @@ class Opening:
     answered: tuple[str, ...] = ()
     stay: str | None = None
     municipality: str | None = None
+    # What the user was told; None: the queue works it out (e.g. tickets opened by tools).
+    promise: Promise | None = None
 
 
 class ClaimOutcome(StrEnum):

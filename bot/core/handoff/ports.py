@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.core.clock import Clock
+from bot.core.handoff.cover import Speakers
 from bot.core.handoff.hours import Schedule
 from bot.core.handoff.model import ClaimOutcome, KeyPerson, Opening, Ticket
 
@@ -22,6 +23,10 @@ class MigrantTickets(Protocol):
     async def active_ticket(
         self, user_key: str, *, with_messages: bool = True
     ) -> Ticket | None: ...
+
+    async def speakers(self, language: str) -> Speakers:
+        """Key persons who speak `language`: registered, and available now."""
+        ...
 
     async def open_ticket(self, opening: Opening) -> tuple[Ticket, bool]: ...
 

@@ -1,0 +1,26 @@
+"""The handoff keeps its promises (issue 15): tickets without a promised time.
+
+Only columns are added: on SQLite a changed column would rebuild the table, and dropping
+the old `tickets` with foreign keys on would cascade into its messages.
+
+Revision ID: 0006
+Revises: 0005
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column(
+        "tickets", sa.Column("promised", sa.Boolean, nullable=False, server_default=sa.true())
+    )
+
+
+def downgrade() -> None:
+    op.drop_column("tickets", "promised")

@@ -1,0 +1,48 @@
+"""The handoff keeps its promises, on the Bot API emulator (issue 15): the bot says honestly
+when nobody speaks the language, keeps answering clear questions while a ticket is open,
+shows a key person the whole ticket, and marks edits as corrections."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.handoff import opening
+from bot.core.handoff.model import Reason
+from bot.language.i18n import Texts
+from tests.e2e.conftest import RunningBot
+from tests.e2e.test_telegram_handoff import CODE, invited_key_person
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_nobody_speaks_the_language_honest_answer_then_the_question_waits(
+    bot: RunningBot,
+) -> None:
+    t = Texts("nl")
+    user = bot.chat("nl")
+    await user.say("mag ik mijn hond meenemen naar mijn werk in de kas")
+    first = await user.reply()
+    await user.press(first, t.gettext("🙋 Talk to a person"))
+    honest = await user.reply()
+    assert opening.nobody_speaks(t, Reason.ASKED).split("\n")[0] in honest.plain
+    assert "Work in NL" in honest.plain  # the information point's desk
+    assert CODE.search(honest.plain) is None  # no ticket, no time
+    assert honest.labels == [t.gettext("📝 Leave my question"), t.gettext("📋 Menu")]
+
+    await user.press(honest, t.gettext("📝 Leave my question"))
+    kept = await user.reply()
+    match = CODE.search(kept.plain)
+    assert match, kept.plain
+    code = match.group(0)
+    assert "vóór" not in kept.plain  # no time promised
+
+    # A key person who speaks Dutch joins: the question is waiting for them.
+    anna = await invited_key_person(bot, ["nl"], "Anna")
+    welcome = anna.seen[-1]
+    assert t.gettext("Open questions waiting now: {count}. /queue shows them.").format(
+        count=1
+    ) in welcome.plain
+    await anna.command("/queue")
+    head, listed = await anna.replies(2)
+    assert code in listed.plain and "hond" in listed.plain
+    del head
