@@ -68,7 +68,7 @@ class Dialogue:
         self.handoff = handoff
         # Without a queue (e.g. a bare terminal demo) "talk to a person" shows the desk.
         self.migrant = (
-            MigrantHandoff(handoff.tickets, desk=lambda lang, st: self.answers.desk(lang, st))
+            MigrantHandoff(handoff.tickets, contract, lambda lang, st: self.answers.desk(lang, st))
             if handoff
             else None
         )
@@ -261,11 +261,20 @@ class Dialogue:
             and state.ticket_open
             and (ticket := await self.migrant.active(state.user_key))
         ):
-            # A conversation with a person: everything goes to them, in the ticket's language
-            # (a company name or a Dutch address must not switch it). Danger still gets the
-            # emergency answer at once, and the key person sees the message too.
+            # A conversation with a person, in the ticket's language (a company name must not
+            # switch it). Danger gets the emergency answer at once, and the person sees it too;
+            # a clear question gets the bot's answer (handoff/followup.py), the rest goes in.
             in_ticket = state.language or ticket.language
             urgent = self.answers.crisis(text, in_ticket, state)
+            if not urgent and (step := self.tailoring.typed(text, state)):
+                return self.answers.step(step, state)
+            if not urgent and (
+                intent := await self.migrant.clear_question(ticket, text, early or self.engine)
+            ):
+                self._answered(state, intent)
+                await self.insight.answered(in_ticket, intent, **_profile(state))
+                answer = self.answers.answer(in_ticket, intent, state)
+                return [answer, self.migrant.still_open(ticket, in_ticket)]
             return [*urgent, *await self.migrant.write(ticket, text, in_ticket)]
         detection = self.languages.detect(text) if text else Detection(None)
         language = self._reply_language(detection, state, len(text.split()))

@@ -74,7 +74,7 @@ class Claims:
             row = await _active_row(work, kp)
             if row is None:
                 return None
-            work.tickets.add_message(row.id, "keyperson", text, now)
+            work.tickets.add_message(row, "keyperson", text, now)
             if row.first_answer_at is None:
                 row.first_answer_at = now
                 waited = (now - row.created_at).total_seconds() / 60

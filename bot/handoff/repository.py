@@ -20,7 +20,8 @@ from bot.core.handoff.model import (
 )
 from bot.storage.tables import InviteRow, KeyPersonRow, TicketMessageRow, TicketRow
 
-MESSAGE_MAX = 3500  # characters kept per relayed message (Telegram's limit is 4096)
+# Characters kept per message: a Telegram message (4096 UTF-16 units) is never cut.
+MESSAGE_MAX = 4096
 
 
 class TicketRepository:
@@ -43,12 +44,15 @@ class TicketRepository:
         await self.session.flush()  # the ticket's id, for its messages
         return row
 
-    def add_message(self, ticket_id: int, author: str, text: str, now: dt.datetime) -> None:
+    def add_message(self, row: TicketRow, author: str, text: str, now: dt.datetime) -> None:
         self.session.add(
             TicketMessageRow(
-                ticket_id=ticket_id, author=author, text=text[:MESSAGE_MAX], created_at=now
+                ticket_id=row.id, author=author, text=text[:MESSAGE_MAX], created_at=now
             )
         )
+        row.last_message_at = now
+        if author == "keyperson":
+            row.last_answer_at = now
 
     async def closed_awaiting_feedback(self, user_key: str, code: str) -> TicketRow | None:
         return await self.session.scalar(
@@ -153,6 +157,8 @@ class TicketRepository:
             promised_by=row.promised_by if row.promised else None,
             widened=row.widened,
             messages=messages,
+            last_answer_at=row.last_answer_at,
+            last_message_at=row.last_message_at,
         )
 
 

@@ -62,7 +62,7 @@ class TicketService:
             existing = await work.tickets.active(opening.user_key)
             if existing is not None:
                 for question in opening.questions:
-                    work.tickets.add_message(existing.id, "user", question, now)
+                    work.tickets.add_message(existing, "user", question, now)
                 return await work.tickets.view(existing), False
             plan = opening.promise or promise_for(
                 self.schedule, now, await work.key_persons.speakers(opening.language)
@@ -90,7 +90,7 @@ class TicketService:
                 )
             )
             for question in opening.questions:
-                work.tickets.add_message(row.id, "user", question, now)
+                work.tickets.add_message(row, "user", question, now)
             # The messages are the opening's questions: no need to read them back.
             written = tuple(TicketMessage("user", q[:MESSAGE_MAX], now) for q in opening.questions)
             ticket = await work.tickets.view(row, messages=written)
@@ -114,7 +114,7 @@ class TicketService:
             row = await work.tickets.get(ticket.id)
             if row is None or row.status not in ACTIVE:
                 return False
-            work.tickets.add_message(row.id, "user", text, now)
+            work.tickets.add_message(row, "user", text, now)
             if row.status != Status.CLAIMED or row.claimed_by is None:
                 return False
             kp_row = await work.key_persons.get(row.claimed_by)

@@ -155,6 +155,8 @@ class TicketRow(Base):
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     first_answer_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    last_message_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)  # either side
+    last_answer_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)  # the key person's
     # Timers are derived from these marks, so they survive restarts.
     reminded: Mapped[bool] = mapped_column(default=False)
     widened: Mapped[bool] = mapped_column(default=False)

@@ -10,7 +10,7 @@ from bot.core.handoff import opening
 from bot.core.handoff.model import Reason
 from bot.language.i18n import Texts
 from tests.e2e.conftest import RunningBot
-from tests.e2e.test_telegram_handoff import CODE, invited_key_person
+from tests.e2e.test_telegram_handoff import CODE, invited_key_person, unanswerable_question
 
 pytestmark = pytest.mark.e2e
 
@@ -39,10 +39,32 @@ async def test_nobody_speaks_the_language_honest_answer_then_the_question_waits(
     # A key person who speaks Dutch joins: the question is waiting for them.
     anna = await invited_key_person(bot, ["nl"], "Anna")
     welcome = anna.seen[-1]
-    assert t.gettext("Open questions waiting now: {count}. /queue shows them.").format(
-        count=1
-    ) in welcome.plain
+    assert (
+        t.gettext("Open questions waiting now: {count}. /queue shows them.").format(count=1)
+        in welcome.plain
+    )
     await anna.command("/queue")
     head, listed = await anna.replies(2)
     assert code in listed.plain and "hond" in listed.plain
     del head
+
+
+async def test_while_a_ticket_is_open_clear_questions_are_answered_follow_ups_passed_on(
+    bot: RunningBot,
+) -> None:
+    t = Texts("nl")
+    await invited_key_person(bot, ["nl"], "Anna")
+    user = bot.chat("nl")
+    code, _ = await unanswerable_question(bot, user)
+    await user.say("hoe vind ik een huisarts in mijn gemeente")
+    answer, line = await user.replies(2)
+    assert t.gettext("👍 This helped") in answer.labels  # the bot's own answer
+    assert line.plain == t.gettext("ℹ️ Your question {code} is still open for a key person.").format(
+        code=code
+    )
+    await user.say("Flex Uitzend BV")
+    added = await user.reply()
+    assert code in added.plain and t.gettext("👍 This helped") not in added.labels
+    ticket = await bot.queue.tickets.active_ticket(f"tg:{user.user_id}")
+    assert ticket is not None and ticket.messages[-1].text == "Flex Uitzend BV"
+    assert all("huisarts" not in m.text for m in ticket.messages)

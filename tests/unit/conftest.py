@@ -53,5 +53,3 @@ async def desk(
     engine = ScriptedEngine(intent="nlu_fallback", confidence=0.1)
     core = Conversation(contract, content, engine, language_id, sqlite_states, handoff=queue)
     yield Desk(core, queue, SqlOutbox(sqlite_states.db, clock), engine)
-
-

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.contract import Contract
 from bot.core import callbacks
+from bot.core.early_parse import EarlyParse
 from bot.core.events import Button, Reply
-from bot.core.handoff import opening
+from bot.core.handoff import followup, opening
 from bot.core.handoff.cover import Cover, promise_for
 from bot.core.handoff.model import Opening, Reason, Ticket
 from bot.core.handoff.ports import MigrantTickets
 from bot.core.state import ConversationState
+from bot.core.understanding import EngineError, IntentParser, ParseResult
 from bot.language.i18n import Texts
 
 RECENT_KEPT = 3
@@ -26,8 +29,11 @@ def remember(state: ConversationState, text: str) -> None:
 
 
 class MigrantHandoff:
-    def __init__(self, tickets: MigrantTickets, desk: Desk | None = None) -> None:
+    def __init__(
+        self, tickets: MigrantTickets, contract: Contract, desk: Desk | None = None
+    ) -> None:
         self.tickets = tickets
+        self.contract = contract
         # The information point's desk (the info_point answer), shown when nobody can answer.
         self.desk = desk
 
@@ -91,6 +97,32 @@ class MigrantHandoff:
         # The desk is Markdown from content; the honest words are plain sentences.
         return Reply(
             f"{honest}\n\n{desk.text}", markdown=desk.markdown, buttons=buttons, language=language
+        )
+
+    async def clear_question(
+        self, ticket: Ticket, text: str, reader: EarlyParse | IntentParser
+    ) -> str | None:
+        """The answer intent the bot gives itself while the ticket is open (followup.py)."""
+        try:
+            if isinstance(reader, EarlyParse):
+                parsed: ParseResult | None = await reader.result(text)
+            else:
+                parsed = await reader.parse(text)
+        except EngineError:
+            parsed = None  # the engine is down: the message goes to the person
+        now = self.tickets.clock.now()
+        return followup.clear_question(parsed, text, ticket, self.contract, now)
+
+    @staticmethod
+    def still_open(ticket: Ticket, language: str) -> Reply:
+        """The one line under an answer given while a question waits for a person."""
+        t = Texts(language)
+        return Reply(
+            t.gettext(
+                "ℹ️ Your question {code} is still open for a key person."
+            ).format(code=ticket.label),
+            buttons=MigrantHandoff._ticket_buttons(t),
+            language=language,
         )
 
     async def write(self, ticket: Ticket, text: str, language: str) -> list[Reply]:

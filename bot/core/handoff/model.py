@@ -61,6 +61,8 @@ class Ticket:
     promised_by: dt.datetime | None  # None: no time was promised (nobody speaks the language)
     widened: bool
     messages: tuple[TicketMessage, ...] = ()
+    last_answer_at: dt.datetime | None = None  # the key person's latest message
+    last_message_at: dt.datetime | None = None  # the latest message of either side
 
     @property
     def label(self) -> str:
