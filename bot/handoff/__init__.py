@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.clock import Clock, SystemClock
+from bot.core.handoff.history import Titles
 from bot.core.handoff.hours import Schedule
-from bot.core.handoff.notices import Titles
 from bot.handoff.claims import Claims
 from bot.handoff.keypersons import KeyPersons
 from bot.handoff.retention import TICKETS

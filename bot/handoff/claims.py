@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 
 from bot.core.handoff import notices
+from bot.core.handoff.history import Titles
 from bot.core.handoff.model import ClaimOutcome, KeyPerson, Status, Ticket
-from bot.core.handoff.notices import Titles
 from bot.handoff import steps
 from bot.handoff.domain_events import AnswerSuggested, FirstAnswer, TicketClosed
 from bot.handoff.unit_of_work import UnitOfWork, UnitsOfWork

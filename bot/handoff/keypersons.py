@@ -7,8 +7,8 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 
+from bot.core.handoff.history import Titles
 from bot.core.handoff.model import KeyPerson
-from bot.core.handoff.notices import Titles
 from bot.handoff import steps
 from bot.handoff.repository import key_person
 from bot.handoff.unit_of_work import UnitsOfWork

@@ -139,7 +139,9 @@ class TicketRepository:
                 .where(TicketMessageRow.ticket_id == row.id)
                 .order_by(TicketMessageRow.id)
             )
-            messages = tuple(TicketMessage(m.author, m.text, m.created_at) for m in found)
+            messages = tuple(
+                TicketMessage(m.author, m.text, m.created_at, m.correction) for m in found
+            )
         return Ticket(
             id=row.id,
             code=row.code,

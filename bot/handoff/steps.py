@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from bot.core.events import Reply
 from bot.core.handoff import notices
+from bot.core.handoff.history import Titles
 from bot.core.handoff.model import KeyPerson, Status, Ticket
-from bot.core.handoff.notices import Titles
 from bot.handoff.repository import key_person
 from bot.handoff.unit_of_work import UnitOfWork
 from bot.storage.tables import TicketRow

@@ -9,9 +9,9 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core.handoff import notices
 from bot.core.handoff.cover import Cover, Speakers, promise_for
+from bot.core.handoff.history import Titles
 from bot.core.handoff.hours import Schedule
 from bot.core.handoff.model import ACTIVE, Opening, Status, Ticket, TicketMessage
-from bot.core.handoff.notices import Titles
 from bot.handoff import steps
 from bot.handoff.domain_events import TicketFeedback, TicketOpened
 from bot.handoff.repository import MESSAGE_MAX, key_person

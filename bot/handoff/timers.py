@@ -10,8 +10,8 @@ import logging
 from dataclasses import dataclass
 
 from bot.core.handoff import notices
+from bot.core.handoff.history import Titles
 from bot.core.handoff.hours import Schedule
-from bot.core.handoff.notices import Titles
 from bot.handoff import steps
 from bot.handoff.unit_of_work import UnitsOfWork
 

@@ -171,6 +171,7 @@ class TicketMessageRow(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
     author: Mapped[str] = mapped_column(String(10))  # user | keyperson
     text: Mapped[str] = mapped_column(Text)
+    correction: Mapped[bool] = mapped_column(default=False)  # an edited message
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 

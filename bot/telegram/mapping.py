@@ -13,9 +13,10 @@ from telegram.constants import ChatType, MessageLimit
 
 from bot.content.render import escape_html, render_telegram_html
 from bot.core.events import Reply, UserEvent
+from bot.core.textsize import cut_utf16, split_utf16, utf16_len
 from bot.telegram.signing import CallbackSigner
 
-# Telegram itself caps a message at 4096 characters; an emulator or a client may not.
+# Telegram caps a message at 4096 UTF-16 units; an emulator or a client may not.
 MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH
 COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 # What is not text, by the Message attribute that holds it (checked in this order).
@@ -83,7 +84,7 @@ def event_for(update: Update, signer: CallbackSigner) -> UserEvent | None:
 def _message_event(message: Message, key: str, hint: str | None) -> UserEvent | None:
     text = message.text if message.text is not None else message.caption
     if text is not None:
-        text = text[:MAX_TEXT]
+        text = cut_utf16(text, MAX_TEXT)
         if message.text is not None and (match := COMMAND.match(text.strip())):
             return UserEvent.command(key, match.group(1), hint, args=match.group(2) or "")
         if text.strip() or message.text is not None:
@@ -111,27 +112,38 @@ def parts_for(reply: Reply, chat_id: int, signer: CallbackSigner) -> list[Outgoi
     ]
 
 
-def _render(text: str, markdown: bool) -> str:
-    return render_telegram_html(text) if markdown else escape_html(text)
-
-
 def _chunks(reply: Reply) -> list[str]:
-    whole = _render(reply.text, reply.markdown)
-    if len(whole) <= MAX_TEXT:
+    """The reply as messages within Telegram's limit, counted as Telegram counts: UTF-16
+    units of the text the user sees. Plain text is measured as it is (escaping adds no
+    visible characters); rendered Markdown by its HTML, a safe upper bound."""
+    if not reply.markdown:
+        return [escape_html(piece) for piece in split_utf16(reply.text, MAX_TEXT)]
+    whole = render_telegram_html(reply.text)
+    if utf16_len(whole) <= MAX_TEXT:
         return [whole]
     # Split the source between paragraphs, so no markup is cut in two.
     chunks: list[str] = []
     current = ""
     for paragraph in reply.text.split("\n\n"):
         candidate = f"{current}\n\n{paragraph}" if current else paragraph
-        if current and len(_render(candidate, reply.markdown)) > MAX_TEXT:
-            chunks.append(_render(current, reply.markdown))
+        if current and utf16_len(render_telegram_html(candidate)) > MAX_TEXT:
+            chunks.append(current)
             current = paragraph
         else:
             current = candidate
-    chunks.append(_render(current, reply.markdown))
-    # A single paragraph longer than a message: cut it (it is plain text by then).
-    return [c[i : i + MAX_TEXT] for c in chunks for i in range(0, len(c), MAX_TEXT)]
+    chunks.append(current)
+    return [html for chunk in chunks for html in _fit(chunk)]
+
+
+def _fit(markdown: str) -> list[str]:
+    """A paragraph longer than a message: its source split in halves (at lines or words)
+    until each renders within the limit. Markup spanning a break is lost; no answer is
+    that long."""
+    html = render_telegram_html(markdown)
+    if utf16_len(html) <= MAX_TEXT:
+        return [html]
+    half = max(2, utf16_len(markdown) // 2)
+    return [part for piece in split_utf16(markdown, half) for part in _fit(piece)]
 
 
 def _markup(reply: Reply, chat_id: int, signer: CallbackSigner) -> InlineKeyboardMarkup | None:

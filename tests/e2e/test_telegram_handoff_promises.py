@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.handoff import opening
-from bot.core.handoff.model import Reason
+from bot.core.handoff import history, opening
+from bot.core.handoff.model import Reason, Ticket
 from bot.language.i18n import Texts
+from tests.e2e.botapi_client import Chat
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_telegram_handoff import CODE, invited_key_person, unanswerable_question
 
@@ -68,3 +69,34 @@ async def test_while_a_ticket_is_open_clear_questions_are_answered_follow_ups_pa
     ticket = await bot.queue.tickets.active_ticket(f"tg:{user.user_id}")
     assert ticket is not None and ticket.messages[-1].text == "Flex Uitzend BV"
     assert all("huisarts" not in m.text for m in ticket.messages)
+
+
+async def test_six_long_messages_before_the_claim_all_reach_the_key_person(
+    bot: RunningBot,
+) -> None:
+    anna = await invited_key_person(bot, ["nl"], "Anna")
+    user = bot.chat("nl")
+    code, _ = await unanswerable_question(bot, user)
+    texts = [
+        f"<bericht {i}> " + "lorem ipsum dolor sit amet 👷 " * 55 + f"<eind {i}>" for i in range(6)
+    ]
+    for text in texts:
+        await user.say(text)
+    await user.replies(6)  # "added to your question" each time
+    announcement = await anna.reply()
+    await anna.press(announcement, Texts("nl").gettext("✋ Claim {code}").format(code=code))
+    shown = await anna.replies(
+        len(history.parts(Texts("nl"), await _ticket(bot, user), bot.queue.claims.titles))
+    )
+    assert len(shown) >= 3
+    together = "\n".join(s.plain for s in shown)
+    assert all(text in together for text in texts)  # whole, in order
+    await anna.command(f"/ticket {code[1:]}")
+    again = await anna.replies(len(shown))
+    assert [s.plain for s in again] == [s.plain for s in shown]
+
+
+async def _ticket(bot: RunningBot, user: Chat) -> Ticket:
+    ticket = await bot.queue.tickets.active_ticket(f"tg:{user.user_id}")
+    assert ticket is not None
+    return ticket

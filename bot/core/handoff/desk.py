@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.core import callbacks
 from bot.core.events import Button, EventKind, Reply, UserEvent
-from bot.core.handoff import notices
+from bot.core.handoff import history, notices
 from bot.core.handoff.model import ClaimOutcome, KeyPerson, Ticket
 from bot.core.handoff.ports import HandoffPort
 from bot.language.codes import SUPPORTED, name_in, native_name
@@ -107,7 +107,7 @@ class KeyPersonDesk:
             ticket = await self.handoff.claims.switch(kp, code) if code else None
             if ticket is None:
                 return [self._say(t, t.gettext("You do not hold a question with that code."))]
-            return [notices.claimed_by_you(kp, ticket, self.handoff.claims.titles)]
+            return notices.claimed_by_you(kp, ticket, self.handoff.claims.titles)
         if name == "language":
             return [
                 Reply(
@@ -125,7 +125,7 @@ class KeyPersonDesk:
         if action == "claim" and value:
             outcome, ticket = await self.handoff.claims.claim(kp, value)
             if outcome is ClaimOutcome.WON and ticket is not None:
-                return [notices.claimed_by_you(kp, ticket, self.handoff.claims.titles)]
+                return notices.claimed_by_you(kp, ticket, self.handoff.claims.titles)
             if outcome is ClaimOutcome.NOT_YOUR_LANGUAGE:
                 return [self._say(t, t.gettext("This question is not in one of your languages."))]
             return [
@@ -155,7 +155,7 @@ class KeyPersonDesk:
 
     def _queued(self, ticket: Ticket, t: Texts) -> Reply:
         return Reply(
-            notices.describe_ticket(t, ticket, self.handoff.claims.titles),
+            history.latest(t, ticket, self.handoff.claims.titles),
             buttons=(
                 (
                     Button(

@@ -118,9 +118,9 @@ class MigrantHandoff:
         """The one line under an answer given while a question waits for a person."""
         t = Texts(language)
         return Reply(
-            t.gettext(
-                "ℹ️ Your question {code} is still open for a key person."
-            ).format(code=ticket.label),
+            t.gettext("ℹ️ Your question {code} is still open for a key person.").format(
+                code=ticket.label
+            ),
             buttons=MigrantHandoff._ticket_buttons(t),
             language=language,
         )

@@ -41,6 +41,7 @@ class TicketMessage:
     author: str  # "user" | "keyperson"
     text: str
     at: dt.datetime
+    correction: bool = False  # an edited message, passed on again
 
 
 @dataclass(frozen=True)

@@ -7,57 +7,14 @@ user is on Telegram.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from bot.core import callbacks
 from bot.core.events import Button, Reply
+from bot.core.handoff import history
+from bot.core.handoff.history import Titles
 from bot.core.handoff.hours import Schedule
 from bot.core.handoff.model import KeyPerson, Ticket
-from bot.language.codes import name_in
 from bot.language.i18n import Texts
-
-# (language, intent) -> the answer's title in that language
-Titles = Callable[[str, str], str]
-
-QUOTE_MAX = 1500  # characters of the question shown in an announcement
-
-
-def stay_label(t: Texts, stay: str) -> str:
-    labels = {
-        "short": t.gettext("Under 4 months"),
-        "mid": t.gettext("4 months to 3 years"),
-        "long": t.gettext("Longer than 3 years"),
-    }
-    return labels.get(stay, stay)
-
-
-def describe_ticket(t: Texts, ticket: Ticket, titles: Titles) -> str:
-    """The ticket as a key person sees it: code, language, topic, context, messages."""
-    lines = [f"{ticket.label} · {name_in(ticket.language, t.language)}"]
-    if ticket.topic:
-        lines.append(t.gettext("Topic: {topic}").format(topic=titles(t.language, ticket.topic)))
-    if ticket.stay:
-        lines.append(t.gettext("Stay: {stay}").format(stay=stay_label(t, ticket.stay)))
-    if ticket.municipality:
-        lines.append(
-            t.gettext("Municipality: {municipality}").format(municipality=ticket.municipality)
-        )
-    if ticket.answered:
-        answered = ", ".join(titles(t.language, i) for i in ticket.answered)
-        lines.append(t.gettext("The bot already answered: {answers}").format(answers=answered))
-    reason = {
-        "asked": t.gettext("The user asked for a person."),
-        "not_understood": t.gettext("The bot did not understand the question."),
-        "not_helped": t.gettext("The user said the bot's answer did not help."),
-    }[ticket.reason]
-    lines.append(reason)
-    if ticket.messages:
-        lines.append("")
-        for message in ticket.messages:
-            who = "🙋" if message.author == "user" else "👤"
-            lines.append(f"{who} {message.text}")
-    text = "\n".join(lines)
-    return text if len(text) <= QUOTE_MAX + 500 else text[: QUOTE_MAX + 500] + "…"
 
 
 def announcement(kp: KeyPerson, ticket: Ticket, titles: Titles, *, note: str = "") -> Reply:
@@ -70,7 +27,7 @@ def announcement(kp: KeyPerson, ticket: Ticket, titles: Titles, *, note: str = "
         ),
     }[note]
     return Reply(
-        f"{head}\n{describe_ticket(t, ticket, titles)}",
+        history.latest(t, ticket, titles, head),
         buttons=(
             (
                 Button(
@@ -83,12 +40,16 @@ def announcement(kp: KeyPerson, ticket: Ticket, titles: Titles, *, note: str = "
     )
 
 
-def claimed_by_you(kp: KeyPerson, ticket: Ticket, titles: Titles) -> Reply:
+def claimed_by_you(kp: KeyPerson, ticket: Ticket, titles: Titles) -> list[Reply]:
+    """The whole ticket, in as many messages as it takes (history.py)."""
     t = Texts(kp.ui_language)
     intro = t.gettext(
         "{code} is yours. What you write here now goes to the user. /release gives it back to the queue, /done closes it."
     ).format(code=ticket.label)
-    return Reply(f"{intro}\n\n{describe_ticket(t, ticket, titles)}", language=kp.ui_language)
+    return [
+        Reply(part, language=kp.ui_language)
+        for part in history.parts(t, ticket, titles, f"{intro}\n")
+    ]
 
 
 def relay_to_keyperson(kp: KeyPerson, ticket: Ticket, text: str) -> Reply:
