@@ -63,9 +63,9 @@ async def chat(
     async def deliver() -> None:
         if outbox is None:
             return
-        messages = [m for m in await outbox.due() if m.recipient == user_key]
+        messages = await outbox.due(recipient=user_key)
         for message in messages:
-            await outbox.mark_sent(message.id)
+            await outbox.mark_sent(message)
         if messages:
             show([m.reply for m in messages])
 

@@ -12,13 +12,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
+
 from bot.core.clock import ManualClock
 from bot.core.events import Reply
 from bot.core.handoff.hours import Schedule
 from bot.core.handoff.model import ClaimOutcome, KeyPerson, Opening, Reason, Status
 from bot.handoff import Handoff, build_handoff
 from bot.storage.db import Database
-from bot.storage.outbox import SqlOutbox
+from bot.storage.outbox import MAX_ATTEMPTS, SqlOutbox
+from bot.storage.tables import DeadLetterRow
 
 SCHEDULE = Path(__file__).resolve().parent.parent / "content" / "handoff.yml"
 # Monday 23 November 2026, 10:00 in Amsterdam: inside duty hours.
@@ -38,10 +41,12 @@ class Setup:
 
     async def sent(self) -> list[tuple[str, Reply]]:
         """Deliver the outbox as a transport would: (recipient, reply), oldest first."""
-        due = await self.outbox.due(limit=1000)
-        for message in due:
-            await self.outbox.mark_sent(message.id)
-        return [(m.recipient, m.reply) for m in due]
+        sent: list[tuple[str, Reply]] = []
+        while due := await self.outbox.due(limit=1000):  # one per recipient and round
+            for message in due:
+                await self.outbox.mark_sent(message)
+                sent.append((message.recipient, message.reply))
+        return sent
 
     async def key_person(self, user_key: str, languages: list[str], name: str = "") -> KeyPerson:
         token = await self.queue.key_persons.create_invite(languages, name)
@@ -187,7 +192,7 @@ async def check_timers_survive_a_restart(
         pending = await outbox.due()
         assert [m.recipient for m in pending] == ["kp:pl"]  # the announcement, still due
         for m in pending:
-            await outbox.mark_sent(m.id)
+            await outbox.mark_sent(m)
         assert await outbox.due() == []  # sent once
         assert (await queue.timers.sweep()).reminded == 1  # the reminder timer resumed
         kept = await queue.tickets.active_ticket("tg:1")
@@ -200,12 +205,16 @@ async def check_failed_delivery_is_retried_then_given_up(s: Setup) -> None:
     await s.key_person("kp:pl", ["pl"])
     await s.queue.tickets.open_ticket(opening("tg:1"))
     [message] = await s.outbox.due()
-    await s.outbox.mark_failed(message.id, "network down", s.clock.now() + dt.timedelta(seconds=30))
+    await s.outbox.mark_failed(message, "network down", dt.timedelta(seconds=30))
     assert await s.outbox.due() == []
     s.clock.advance(seconds=31)
     assert [m.id for m in await s.outbox.due()] == [message.id]
-    await s.outbox.mark_failed(message.id, "bot was blocked by the user", None)
+    for _ in range(MAX_ATTEMPTS - 1):  # it keeps failing: given up, kept as a dead letter
+        await s.outbox.mark_failed(message, "network down", dt.timedelta(0))
     assert await s.outbox.due() == [] and await s.outbox.pending() == 0
+    async with s.db.session() as session:
+        [letter] = (await session.scalars(select(DeadLetterRow))).all()
+    assert letter.outcome == "gave_up" and letter.kind == "announce" and letter.ticket_code
 
 
 async def check_invites_work_once_and_expire(s: Setup) -> None:

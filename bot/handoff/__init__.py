@@ -27,6 +27,7 @@ from bot.handoff.tickets import TicketService
 from bot.handoff.timers import Timers
 from bot.handoff.unit_of_work import Subscriber, UnitsOfWork
 from bot.storage.db import Database
+from bot.storage.dead_letters import DEAD_LETTERS
 from bot.storage.privacy import STORAGE_PARTS, Privacy
 
 
@@ -56,7 +57,7 @@ def build_handoff(
     db: Database, schedule: Schedule, titles: Titles, *, clock: Clock | None = None
 ) -> Handoff:
     units = UnitsOfWork(db, clock or SystemClock())
-    privacy = Privacy(db, units.clock).register(TICKETS, *STORAGE_PARTS)
+    privacy = Privacy(db, units.clock).register(TICKETS, DEAD_LETTERS, *STORAGE_PARTS)
     return Handoff(
         tickets=TicketService(units, schedule, titles),
         key_persons=KeyPersons(units, titles),

@@ -12,6 +12,7 @@ import logging
 from bot.core.handoff import notices
 from bot.core.handoff.history import Titles
 from bot.core.handoff.model import ClaimOutcome, KeyPerson, Status, Ticket
+from bot.core.outgoing import Failure, Kind
 from bot.handoff import steps
 from bot.handoff.domain_events import AnswerSuggested, FirstAnswer, TicketClosed
 from bot.handoff.unit_of_work import UnitOfWork, UnitsOfWork
@@ -49,7 +50,10 @@ class Claims:
             await work.key_persons.update(kp.id, active_ticket_id=row.id)
             await work.session.refresh(row)
             ticket = await work.tickets.view(row)
-            work.send(ticket.user_key, notices.user_claimed(ticket))
+            work.send(
+                ticket.user_key, notices.user_claimed(ticket), ticket=ticket,
+                on_failure=Failure(kp.user_key, notices.undelivered_to_user(kp, ticket)),
+            )  # fmt: skip
             log.info("ticket %s claimed by key person %d", ticket.label, kp.id)
             return ClaimOutcome.WON, ticket
 
@@ -80,7 +84,10 @@ class Claims:
                 waited = (now - row.created_at).total_seconds() / 60
                 work.record(FirstAnswer(row.language, row.topic, waited))
             ticket = await work.tickets.view(row, with_messages=False)
-            work.send(row.user_key, notices.relay_to_user(ticket, kp, text))
+            work.send(
+                row.user_key, notices.relay_to_user(ticket, kp, text), kind=Kind.RELAY,
+                ticket=ticket, on_failure=Failure(kp.user_key, notices.undelivered_to_user(kp, ticket)),
+            )  # fmt: skip
             return ticket
 
     async def suggest(self, kp: KeyPerson) -> Ticket | None:
@@ -109,7 +116,10 @@ class Claims:
             await steps.next_active(work, kp)
             work.record(TicketClosed(row.language, row.topic))
             ticket = await work.tickets.view(row, with_messages=False)
-            work.send(row.user_key, notices.user_closed(ticket))
+            work.send(
+                row.user_key, notices.user_closed(ticket), ticket=ticket,
+                on_failure=Failure(kp.user_key, notices.undelivered_to_user(kp, ticket)),
+            )  # fmt: skip
             log.info("ticket %s closed", ticket.label)
             return ticket
 

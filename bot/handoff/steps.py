@@ -7,6 +7,7 @@ from bot.core.events import Reply
 from bot.core.handoff import notices
 from bot.core.handoff.history import Titles
 from bot.core.handoff.model import KeyPerson, Status, Ticket
+from bot.core.outgoing import Kind
 from bot.handoff.repository import key_person
 from bot.handoff.unit_of_work import UnitOfWork
 from bot.storage.tables import TicketRow
@@ -26,7 +27,9 @@ async def announce(
             reply = notices.announcement(kp, ticket, titles, note=note)
         else:
             continue
-        work.send(kp.user_key, reply)
+        note_of = "widened" if widened and not speaks else note
+        summary = notices.summary_line(kp, ticket, titles, note_of)
+        work.send(kp.user_key, reply, kind=Kind.ANNOUNCE, ticket=ticket, summary=summary)
 
 
 async def next_active(work: UnitOfWork, kp: KeyPerson) -> None:
@@ -54,6 +57,6 @@ async def tell_claimant(work: UnitOfWork, row: TicketRow) -> None:
         return
     kp = key_person(kp_row)
     ticket = await work.tickets.view(row, with_messages=False)
-    work.send(kp.user_key, notices.keyperson_user_left(kp, ticket))
+    work.send(kp.user_key, notices.keyperson_user_left(kp, ticket), ticket=ticket)
     row.claimed_by = None
     await next_active(work, kp)

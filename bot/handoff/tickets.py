@@ -12,6 +12,7 @@ from bot.core.handoff.cover import Cover, Speakers, promise_for
 from bot.core.handoff.history import Titles
 from bot.core.handoff.hours import Schedule
 from bot.core.handoff.model import ACTIVE, Opening, Status, Ticket, TicketMessage
+from bot.core.outgoing import Failure, Kind
 from bot.handoff import steps
 from bot.handoff.domain_events import TicketFeedback, TicketOpened
 from bot.handoff.repository import MESSAGE_MAX, key_person
@@ -122,7 +123,10 @@ class TicketService:
                 return False
             view = await work.tickets.view(row, with_messages=False)
             kp = key_person(kp_row)
-            work.send(kp.user_key, notices.relay_to_keyperson(kp, view, text))
+            work.send(
+                kp.user_key, notices.relay_to_keyperson(kp, view, text), kind=Kind.RELAY,
+                ticket=view, on_failure=Failure(row.user_key, notices.undelivered_to_keyperson(view)),
+            )  # fmt: skip
             return True
 
     async def cancel(self, user_key: str) -> Ticket | None:

@@ -50,7 +50,9 @@ class Timers:
                 if row.promised and not row.late_notice_sent and now > row.promised_by:
                     row.late_notice_sent = True
                     ticket = await work.tickets.view(row, with_messages=False)
-                    work.send(row.user_key, notices.user_late(ticket, self.schedule, now))
+                    work.send(
+                        row.user_key, notices.user_late(ticket, self.schedule, now), ticket=ticket
+                    )
                     late += 1
         result = SweepResult(reminded, widened, late)
         if reminded or widened or late:

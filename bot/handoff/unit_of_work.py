@@ -17,10 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
 from bot.core.events import Reply
+from bot.core.handoff.model import Ticket
+from bot.core.outgoing import Failure, Kind
 from bot.handoff.domain_events import DomainEvent
 from bot.handoff.repository import KeyPersonRepository, TicketRepository
 from bot.storage.db import Database
-from bot.storage.outbox import enqueue
+from bot.storage.outbox_rows import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +37,23 @@ class UnitOfWork:
         self.key_persons = KeyPersonRepository(session)
         self.events: list[DomainEvent] = []
 
-    def send(self, recipient: str, reply: Reply) -> None:
-        """A message for someone else: delivered by the transport after commit."""
-        enqueue(self.session, recipient, reply, self.clock.now())
+    def send(
+        self,
+        recipient: str,
+        reply: Reply,
+        *,
+        kind: Kind = Kind.NOTICE,
+        ticket: Ticket | None = None,
+        summary: str | None = None,
+        on_failure: Failure | None = None,
+    ) -> None:
+        """A message for someone else: delivered by the transport after commit. `on_failure`:
+        whom to tell, and what, if Telegram refuses it for good."""
+        code = ticket.code if ticket else None
+        enqueue(
+            self.session, recipient, reply, self.clock.now(),
+            kind=kind, ticket=code, summary=summary, on_failure=on_failure,
+        )  # fmt: skip
 
     def record(self, event: DomainEvent) -> None:
         self.events.append(event)

@@ -1,51 +1,37 @@
-"""The outbox table: messages for other users, delivered by the transport after commit."""
+"""The outbox table: messages for other users, delivered by the transport after commit.
+
+Fair delivery. Each pass takes, for every recipient, only the first of their pending
+messages (relays and notices before announcements, then oldest first), and orders those by
+the same rule: a burst of announcements to a few key persons never holds up a relay to
+anyone else, and a relay to a key person overtakes the announcements waiting for them. A
+message waiting for a retry keeps its recipient's later messages behind it, so a
+conversation stays in order. A key person with DIGEST_FROM or more announcements waiting
+gets one digest instead (up to DIGEST_MAX questions, with Claim buttons; /queue shows all).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from typing import Any
+from collections.abc import Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock, SystemClock
-from bot.core.events import Button, Reply
-from bot.core.outgoing import OutgoingMessage
+from bot.core.events import Reply
+from bot.core.handoff.notices import digest
+from bot.core.outgoing import Kind, OutgoingMessage
 from bot.storage.db import Database
+from bot.storage.dead_letters import GAVE_UP, REFUSED, UNCERTAIN, bury
+from bot.storage.outbox_rows import decode, encode, enqueue
 from bot.storage.tables import OutboxRow
 
-# Attempts before a message is given up (e.g. the user blocked the bot for good).
+__all__ = ["MAX_ATTEMPTS", "OutboxAnnouncer", "SqlOutbox", "decode", "encode", "enqueue"]
+
+# Attempts before a message that keeps failing (network, 5xx, 429) becomes a dead letter.
 MAX_ATTEMPTS = 8
-
-
-def encode(reply: Reply) -> str:
-    return json.dumps(
-        {
-            "text": reply.text,
-            "markdown": reply.markdown,
-            "language": reply.language,
-            "buttons": [[[b.label, b.data] for b in row] for row in reply.buttons],
-        },
-        ensure_ascii=False,
-    )
-
-
-def decode(payload: str) -> Reply:
-    data: dict[str, Any] = json.loads(payload)
-    return Reply(
-        text=data["text"],
-        markdown=bool(data.get("markdown")),
-        language=data.get("language"),
-        buttons=tuple(
-            tuple(Button(label, value) for label, value in row) for row in data.get("buttons", [])
-        ),
-    )
-
-
-def enqueue(session: AsyncSession, recipient: str, reply: Reply, not_before: dt.datetime) -> None:
-    """Add a message to the outbox inside the caller's transaction."""
-    session.add(OutboxRow(recipient=recipient, payload=encode(reply), not_before=not_before))
+DIGEST_FROM = 3
+DIGEST_MAX = 40
 
 
 class SqlOutbox:
@@ -56,45 +42,161 @@ class SqlOutbox:
         self.clock = clock or SystemClock()
         self.prefix = prefix  # deliver only to these user keys, e.g. "tg:"
 
-    async def due(self, limit: int = 50) -> list[OutgoingMessage]:
+    async def due(
+        self, limit: int = 50, *, skip: frozenset[str] = frozenset(), recipient: str | None = None
+    ) -> list[OutgoingMessage]:
+        now = self.clock.now()
         async with self.db.session() as session:
-            rows = await session.scalars(
-                select(OutboxRow)
-                .where(
-                    OutboxRow.not_before <= self.clock.now(),
-                    OutboxRow.recipient.startswith(self.prefix, autoescape=True),
+            if recipient is not None:
+                query = select(OutboxRow).where(
+                    OutboxRow.recipient == recipient, OutboxRow.not_before <= now
                 )
-                .order_by(OutboxRow.id)
-                .limit(limit)
+                ordered = query.order_by(OutboxRow.priority, OutboxRow.id)
+                return [_message(row) for row in await session.scalars(ordered)]
+            firsts = (await session.scalars(self._firsts(now, skip, limit))).all()
+            rows = (
+                await session.scalars(
+                    select(OutboxRow)
+                    .where(OutboxRow.id.in_(firsts))
+                    .order_by(OutboxRow.priority, OutboxRow.id)
+                )
+            ).all()
+            waiting = await _announcements(
+                session, [r.recipient for r in rows if r.kind == Kind.ANNOUNCE], now
             )
-            return [OutgoingMessage(row.id, row.recipient, decode(row.payload)) for row in rows]
+        messages = []
+        for row in rows:
+            pending = waiting.get(row.recipient, [])
+            if row.kind == Kind.ANNOUNCE and len(pending) >= DIGEST_FROM:
+                messages.append(_digest(pending[:DIGEST_MAX], len(pending)))
+            else:
+                messages.append(_message(row))
+        return messages
 
-    async def mark_sent(self, message_id: int) -> None:
+    def _firsts(self, now: dt.datetime, skip: frozenset[str], limit: int) -> Select[tuple[int]]:
+        """Each recipient's first message (due or not: a retry keeps the rest behind it)."""
+        ranked = (
+            select(
+                OutboxRow.id,
+                OutboxRow.recipient,
+                OutboxRow.priority,
+                OutboxRow.not_before,
+                func.row_number()
+                .over(
+                    partition_by=OutboxRow.recipient,
+                    order_by=(OutboxRow.priority, OutboxRow.id),
+                )
+                .label("rank"),
+            )
+            .where(OutboxRow.recipient.startswith(self.prefix, autoescape=True))
+            .subquery()
+        )
+        query = select(ranked.c.id).where(ranked.c.rank == 1, ranked.c.not_before <= now)
+        if skip:
+            query = query.where(ranked.c.recipient.not_in(skip))
+        return query.order_by(ranked.c.priority, ranked.c.id).limit(limit)
+
+    async def mark_sent(self, message: OutgoingMessage) -> None:
         # Delivered messages are deleted at once: the outbox keeps no message text longer
         # than it must.
         async with self.db.session() as session, session.begin():
-            await session.execute(delete(OutboxRow).where(OutboxRow.id == message_id))
+            await session.execute(delete(OutboxRow).where(OutboxRow.id.in_(_ids(message))))
 
-    async def mark_failed(self, message_id: int, error: str, retry_at: dt.datetime | None) -> None:
+    async def mark_failed(
+        self, message: OutgoingMessage, error: str, retry_in: dt.timedelta, parts_sent: int = 0
+    ) -> None:
+        now = self.clock.now()
         async with self.db.session() as session, session.begin():
-            row = await session.get(OutboxRow, message_id)
-            if row is None:
-                return
-            row.attempts += 1
-            if retry_at is None or row.attempts >= MAX_ATTEMPTS:
+            for row in await _rows(session, message):
+                row.attempts += 1
+                if row.attempts >= MAX_ATTEMPTS:
+                    await bury(session, row, GAVE_UP, error, self.clock)
+                    await session.delete(row)
+                    continue
+                row.last_error = error[:200]
+                row.not_before = now + retry_in
+                if not message.folded:
+                    row.parts_sent = parts_sent
+
+    async def mark_dead(self, message: OutgoingMessage, error: str) -> None:
+        async with self.db.session() as session, session.begin():
+            for row in await _rows(session, message):
+                await bury(session, row, REFUSED, error, self.clock)
                 await session.delete(row)
-                return
-            row.last_error = error[:200]
-            row.not_before = retry_at
+
+    async def mark_uncertain(
+        self, message: OutgoingMessage, error: str, parts_sent: int, parts: int
+    ) -> None:
+        async with self.db.session() as session, session.begin():
+            for row in await _rows(session, message):
+                await bury(session, row, UNCERTAIN, error, self.clock)
+                if parts_sent < parts and not message.folded:
+                    row.parts_sent, row.not_before = parts_sent, self.clock.now()
+                else:
+                    await session.delete(row)
 
     async def pending(self) -> int:
         async with self.db.session() as session:
             return await session.scalar(select(func.count()).select_from(OutboxRow)) or 0
 
 
+def _message(row: OutboxRow) -> OutgoingMessage:
+    return OutgoingMessage(
+        row.id,
+        row.recipient,
+        decode(row.payload),
+        kind=Kind(row.kind),
+        ticket=row.ticket_code,
+        parts_sent=row.parts_sent,
+    )
+
+
+def _digest(rows: Sequence[OutboxRow], waiting: int) -> OutgoingMessage:
+    """Several announcements to one key person as one message (of `waiting` in all)."""
+    head = rows[0]
+    language = decode(head.payload).language or "nl"
+    items = [(r.ticket_code or "", r.summary or f"#{r.ticket_code}") for r in rows]
+    return OutgoingMessage(
+        head.id,
+        head.recipient,
+        digest(language, items, waiting),
+        kind=Kind.ANNOUNCE,
+        folded=tuple(r.id for r in rows[1:]),
+    )
+
+
+async def _announcements(
+    session: AsyncSession, recipients: list[str], now: dt.datetime
+) -> dict[str, list[OutboxRow]]:
+    if not recipients:
+        return {}
+    rows = await session.scalars(
+        select(OutboxRow)
+        .where(
+            OutboxRow.recipient.in_(recipients),
+            OutboxRow.kind == Kind.ANNOUNCE,
+            OutboxRow.not_before <= now,
+        )
+        .order_by(OutboxRow.id)
+    )
+    waiting: dict[str, list[OutboxRow]] = {}
+    for row in rows:
+        waiting.setdefault(row.recipient, []).append(row)
+    return waiting
+
+
+def _ids(message: OutgoingMessage) -> tuple[int, ...]:
+    return (message.id, *message.folded)
+
+
+async def _rows(session: AsyncSession, message: OutgoingMessage) -> Sequence[OutboxRow]:
+    query = select(OutboxRow).where(OutboxRow.id.in_(_ids(message))).order_by(OutboxRow.id)
+    return (await session.scalars(query)).all()
+
+
 class OutboxAnnouncer:
     """Announcements of information evenings go out through the outbox like everything else
-    sent to someone who did not just write; the transport paces them within Telegram's limits."""
+    sent to someone who did not just write; they come after every conversation."""
 
     def __init__(self, db: Database, clock: Clock | None = None) -> None:
         self.db = db
@@ -102,4 +204,4 @@ class OutboxAnnouncer:
 
     async def enqueue(self, recipient: str, reply: Reply) -> None:
         async with self.db.session() as session, session.begin():
-            enqueue(session, recipient, reply, self.clock.now())
+            enqueue(session, recipient, reply, self.clock.now(), kind=Kind.BULK)

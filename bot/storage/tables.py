@@ -179,7 +179,10 @@ class OutboxRow(Base):
     """A message to someone other than the sender, written in the transaction that caused it."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "not_before", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "not_before", "id"),
+        Index("ix_outbox_recipient_order", "recipient", "priority", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     recipient: Mapped[str] = mapped_column(String(64), index=True)
@@ -187,6 +190,35 @@ class OutboxRow(Base):
     not_before: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # bot.core.outgoing.Kind and its priority (lower first), the ticket's code for logs, the
+    # line it becomes in a digest, whom to tell if it is refused (JSON), parts delivered.
+    kind: Mapped[str] = mapped_column(String(12), default="notice")
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    ticket_code: Mapped[str | None] = mapped_column(String(8))
+    summary: Mapped[str | None] = mapped_column(String(300))
+    on_failure: Mapped[str | None] = mapped_column(Text)
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DeadLetterRow(Base):
+    """A message Telegram refused for good, or that may not have arrived: kept, never silent.
+
+    Holds the message (personal data): erased with its recipient or sender on /forget and
+    after the retention period (bot/storage/dead_letters.py)."""
+
+    __tablename__ = "dead_letters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(64), index=True)
+    sender: Mapped[str | None] = mapped_column(String(64), index=True)  # who was told
+    kind: Mapped[str] = mapped_column(String(12))
+    ticket_code: Mapped[str | None] = mapped_column(String(8))
+    payload: Mapped[str] = mapped_column(Text)
+    # refused (for good), gave_up (after retries), uncertain (sent, no answer: not resent)
+    outcome: Mapped[str] = mapped_column(String(12))
+    error: Mapped[str] = mapped_column(String(200))
+    sender_told: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
 
 
 class ProcessedUpdateRow(Base):

@@ -37,7 +37,7 @@ from bot.core.conversation import Once
 from bot.core.events import Reply, UserEvent
 from bot.language.codes import DEFAULT, SUPPORTED, normalise
 from bot.language.i18n import Texts
-from bot.telegram.mapping import event_for, is_private, parts_for
+from bot.telegram.mapping import OutgoingPart, event_for, is_private, parts_for
 from bot.telegram.request import RetryingRequest
 from bot.telegram.signing import CallbackSigner
 
@@ -208,13 +208,17 @@ class TelegramAdapter:
     async def send(self, bot: Bot, chat_id: int, replies: list[Reply]) -> None:
         for reply in replies:
             for part in parts_for(reply, chat_id, self.signer):
-                await bot.send_message(
-                    chat_id,
-                    part.html,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=part.markup,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                )
+                await send_part(bot, chat_id, part)
+
+
+async def send_part(bot: Bot, chat_id: int, part: OutgoingPart) -> None:
+    await bot.send_message(
+        chat_id,
+        part.html,
+        parse_mode=ParseMode.HTML,
+        reply_markup=part.markup,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+    )
 
 
 def build_application(

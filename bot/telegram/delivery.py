@@ -1,8 +1,18 @@
 """Delivers the outbox (bot.core.outgoing): messages the core wrote for users other than the sender.
 
 A background task of the running bot. It sends through the same Bot as the replies, so the
-same rate limiter (about 30 messages a second overall) and retries apply, and it keeps about
-a second between two outbox messages to the same chat (Telegram's advice per chat).
+same rate limiter (about 30 messages a second overall) and retries apply. Each pass takes one
+message per recipient (the outbox orders them: conversations first, then the oldest), sends
+to different chats concurrently, and keeps about a second between two outbox messages to the
+same chat (Telegram's advice per chat).
+
+What Telegram answers decides what happens to a message (nothing is dropped silently):
+
+    delivered                                  deleted from the outbox
+    429 (after the rate limiter's retries)     retried after Telegram's retry_after
+    not sent: connection refused, 5xx          retried after NETWORK_RETRY
+    400 (too long, chat not found), 403        a dead letter; its sender is told
+    sent, then no answer (timeout, cut off)    recorded as uncertain; never sent twice
 """
 
 from __future__ import annotations
@@ -12,40 +22,70 @@ import contextlib
 import datetime as dt
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.core.events import Reply
 from bot.core.outgoing import OutboxSource, OutgoingMessage
-from bot.telegram.mapping import chat_id_of
-from bot.telegram.request import never_sent
+from bot.telegram.adapter import send_part
+from bot.telegram.mapping import OutgoingPart, chat_id_of, parts_for
+from bot.telegram.request import may_have_arrived
+from bot.telegram.signing import CallbackSigner
 
 log = logging.getLogger(__name__)
 
-Send = Callable[[int, Reply], Awaitable[None]]
 Clock = Callable[[], float]
 
 PER_CHAT_GAP = 1.0  # seconds between two outbox messages to one chat
 NETWORK_RETRY = dt.timedelta(seconds=30)
+CONCURRENCY = 8  # chats sent to at once (the rate limiter keeps the overall pace)
+
+
+class PartSender(Protocol):
+    """Turns a reply into Bot API messages and sends one (bot.telegram.adapter does both)."""
+
+    def parts(self, chat_id: int, reply: Reply) -> Sequence[OutgoingPart]: ...
+
+    async def send(self, chat_id: int, part: OutgoingPart) -> None: ...
+
+
+class BotSender:
+    """PartSender on a Bot: the adapter's rendering and signed buttons, the Bot's limiter."""
+
+    def __init__(self, bot: Bot, signer: CallbackSigner) -> None:
+        self.bot = bot
+        self.signer = signer
+
+    def parts(self, chat_id: int, reply: Reply) -> Sequence[OutgoingPart]:
+        return parts_for(reply, chat_id, self.signer)
+
+    async def send(self, chat_id: int, part: OutgoingPart) -> None:
+        await send_part(self.bot, chat_id, part)
 
 
 class OutboxDispatcher:
     def __init__(
         self,
         source: OutboxSource,
-        send: Send,
+        sender: PartSender,
         *,
         interval: float = 1.0,
         batch: int = 30,
+        concurrency: int = CONCURRENCY,
         clock: Clock = time.monotonic,
+        network_retry: dt.timedelta = NETWORK_RETRY,
     ) -> None:
         self.source = source
-        self.send = send
+        self.sender = sender
         self.interval = interval
         self.batch = batch
+        self.concurrency = concurrency
         self.clock = clock
-        self._last_sent: dict[int, float] = {}
+        self.network_retry = network_retry
+        self._last_sent: dict[str, float] = {}
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -54,7 +94,7 @@ class OutboxDispatcher:
         self._task = asyncio.create_task(self.run(), name="outbox")
 
     async def stop(self) -> None:
-        """Finish the message being sent, then stop."""
+        """Finish the messages being sent, then stop."""
         self._stop.set()
         if self._task is not None:
             await self._task
@@ -73,61 +113,66 @@ class OutboxDispatcher:
 
     async def drain_once(self) -> int:
         """One pass over what is due; returns how many messages went out."""
-        sent = 0
-        for message in await self.source.due(self.batch):
-            if self._stop.is_set():
-                break
-            if await self._deliver(message):
-                sent += 1
+        now = self.clock()
+        busy = frozenset(r for r, at in self._last_sent.items() if now - at < PER_CHAT_GAP)
+        messages = await self.source.due(self.batch, skip=busy)
+        limit = asyncio.Semaphore(self.concurrency)
+
+        async def one(message: OutgoingMessage) -> bool:
+            async with limit:
+                return not self._stop.is_set() and await self._deliver(message)
+
+        results = await asyncio.gather(*(one(m) for m in messages), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                log.error("outbox: delivery failed", exc_info=result)
         self._forget_old_chats()
-        return sent
+        return sum(result is True for result in results)
 
     async def _deliver(self, message: OutgoingMessage) -> bool:
         chat_id = chat_id_of(message.recipient)
         if chat_id is None:
-            await self.source.mark_failed(message.id, "not a Telegram recipient", None)
+            await self.source.mark_dead(message, "not a Telegram recipient")
             return False
-        last = self._last_sent.get(chat_id)
-        if last is not None and self.clock() - last < PER_CHAT_GAP:
-            return False  # stays due; the next pass sends it, in order
+        parts = self.sender.parts(chat_id, message.reply)
+        sent = message.parts_sent
         try:
-            await self.send(chat_id, message.reply)
+            for part in parts[sent:]:
+                await self.sender.send(chat_id, part)
+                sent += 1
         except RetryAfter as e:
-            # The rate limiter already waited and retried; leave it for later.
-            await self._fail(message, f"rate limited: {e}", e.retry_after)
-            return False
-        except TimedOut as e:
-            if never_sent(e):  # no connection within the retries: try again later
-                await self._fail(message, f"network: {e}", NETWORK_RETRY)
-                return False
-            # The request went out and no answer came: it may well have been delivered.
-            await self.source.mark_failed(
-                message.id, f"timed out, may have been delivered; not resent: {e}", None
-            )
+            # The rate limiter already waited and retried; Telegram says when to come back.
+            wait = e.retry_after
+            delay = wait if isinstance(wait, dt.timedelta) else dt.timedelta(seconds=wait)
+            await self._retry(message, f"rate limited: {e}", delay, sent)
             return False
         except (Forbidden, BadRequest) as e:
-            # Blocked the bot, deleted the account, or a message Telegram refuses: final.
-            await self.source.mark_failed(message.id, f"{type(e).__name__}: {e}", None)
+            # Blocked the bot, deleted the account, too long, chat not found: final.
+            await self.source.mark_dead(message, f"{type(e).__name__}: {e}")
             return False
-        except NetworkError as e:
-            await self._fail(message, f"network: {e}", NETWORK_RETRY)
+        except NetworkError as e:  # TimedOut is one
+            if may_have_arrived(e):
+                # The request went out and no answer came: never sent twice.
+                self._last_sent[message.recipient] = self.clock()
+                await self.source.mark_uncertain(message, f"{e}", sent + 1, len(parts))
+                return False
+            await self._retry(message, f"not sent: {e}", self.network_retry, sent)
             return False
         except TelegramError as e:
-            await self.source.mark_failed(message.id, f"{type(e).__name__}: {e}", None)
+            await self.source.mark_dead(message, f"{type(e).__name__}: {e}")
             return False
-        self._last_sent[chat_id] = self.clock()
-        await self.source.mark_sent(message.id)
+        self._last_sent[message.recipient] = self.clock()
+        await self.source.mark_sent(message)
         return True
 
-    async def _fail(
-        self, message: OutgoingMessage, error: str, after: dt.timedelta | float
+    async def _retry(
+        self, message: OutgoingMessage, error: str, delay: dt.timedelta, sent: int
     ) -> None:
-        delay = after if isinstance(after, dt.timedelta) else dt.timedelta(seconds=after)
-        retry_at = dt.datetime.now(dt.UTC) + delay
-        log.warning("outbox: message %d not sent, retry at %s", message.id, retry_at.isoformat())
-        await self.source.mark_failed(message.id, error, retry_at)
+        code = f"#{message.ticket}" if message.ticket else "no ticket"
+        log.warning("outbox: %s of %s not sent, retry in %s", message.kind, code, delay)
+        await self.source.mark_failed(message, error, delay, sent)
 
     def _forget_old_chats(self) -> None:
         now = self.clock()
-        for chat_id in [c for c, t in self._last_sent.items() if now - t >= PER_CHAT_GAP]:
-            del self._last_sent[chat_id]
+        for key in [k for k, at in self._last_sent.items() if now - at >= PER_CHAT_GAP]:
+            del self._last_sent[key]

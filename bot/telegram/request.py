@@ -29,6 +29,14 @@ def never_sent(error: NetworkError) -> bool:
     return isinstance(error.__cause__, NOT_SENT)
 
 
+def may_have_arrived(error: NetworkError) -> bool:
+    """The request went out and failed afterwards (a read timeout, the connection cut off
+    before the answer): Telegram may have carried it out. A 5xx answer (no httpx cause) says
+    it did not."""
+    cause = error.__cause__
+    return isinstance(cause, httpx.HTTPError) and not isinstance(cause, NOT_SENT)
+
+
 class RetryingRequest(HTTPXRequest):
     def __init__(self, *, attempts: int = 3, backoff: float = 0.5, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -14,14 +14,13 @@ from functools import partial
 
 from bot.config import Settings, TelegramSettings
 from bot.core.conversation import Conversation
-from bot.core.events import Reply
 from bot.core.outgoing import OutboxSource
 from bot.core.throttle import Throttle, ThrottledConversation
 from bot.periodic import every
 from bot.storage.db import Database
 from bot.storage.processed_updates import SqlProcessedUpdates
 from bot.telegram.adapter import ALLOWED_UPDATES, build_application, set_command_menu
-from bot.telegram.delivery import OutboxDispatcher
+from bot.telegram.delivery import BotSender, OutboxDispatcher
 from bot.telegram.signing import CallbackSigner
 
 log = logging.getLogger(__name__)
@@ -50,10 +49,8 @@ async def run(
     )
     stop = stop or asyncio.Event()
 
-    async def send(chat_id: int, reply: Reply) -> None:
-        await adapter.send(application.bot, chat_id, [reply])
-
-    dispatcher = OutboxDispatcher(outbox, send) if outbox is not None else None
+    sender = BotSender(application.bot, adapter.signer)
+    dispatcher = OutboxDispatcher(outbox, sender) if outbox is not None else None
     async with application:
         await application.start()
         await set_command_menu(application.bot)

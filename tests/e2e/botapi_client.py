@@ -107,6 +107,17 @@ class Chat:
             for item in body["result"]
         )
 
+    async def fault(
+        self, status: int = 0, description: str = "", retry_after: int = 0, *, drop: bool = False
+    ) -> None:
+        """The bot's next message to this chat fails on the emulator: an error answer
+        (400, 403, 429 with retry_after, 5xx), or `drop`: stored, then the connection is
+        cut before the answer (sent, no answer)."""
+        fault: Any = "drop" if drop else {"status": status, "description": description}
+        if retry_after:
+            fault["retryAfter"] = retry_after
+        await self._post("/fault", {"token": self.token, "chatId": self.user_id, "fault": fault})
+
     async def press(self, sent: Sent, label: str) -> None:
         await self.press_data(sent, sent.button(label)["callback_data"])
 

@@ -12,16 +12,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from pathlib import Path
 
 import pytest
 
 from bot.content.render import render_plain
 from bot.content.store import ContentStore
+from bot.core.clock import SystemClock
+from bot.core.events import Reply
 from bot.language.i18n import Texts
-from tests.e2e.conftest import RunningBot, Shared, start_bot
+from bot.storage.outbox import SqlOutbox
+from bot.storage.outbox_rows import enqueue
+from tests.e2e.conftest import RunningBot
 from tests.e2e.tailored import answer_stay, tailored
-from tests.unit.test_telegram_outbox import ListOutbox
 
 pytestmark = pytest.mark.e2e
 
@@ -146,13 +148,12 @@ async def test_a_forged_button_gets_this_button_has_expired(bot: RunningBot) -> 
     assert (await chat.reply()).plain == t.gettext("🩺 Health and insurance")
 
 
-async def test_the_outbox_is_delivered_by_the_running_bot(
-    shared: Shared, botapi_url: str, engine_url: str, tmp_path: Path
-) -> None:
-    outbox = ListOutbox()
-    async for bot in start_bot(shared, botapi_url, engine_url, tmp_path, outbox=outbox):
-        chat = bot.chat("pl")
-        outbox.add(f"tg:{chat.user_id}", "Odpowiedź od osoby z punktu informacyjnego.")
-        delivered = await chat.reply()
-        assert delivered.plain == "Odpowiedź od osoby z punktu informacyjnego."
-        assert outbox.rows[0].sent
+async def test_the_outbox_is_delivered_by_the_running_bot(bot: RunningBot) -> None:
+    chat = bot.chat("pl")
+    outbox = SqlOutbox(bot.db)
+    async with bot.db.session() as session, session.begin():
+        text = "Odpowiedź od osoby z punktu informacyjnego."
+        enqueue(session, f"tg:{chat.user_id}", Reply(text), SystemClock().now())
+    delivered = await chat.reply()
+    assert delivered.plain == "Odpowiedź od osoby z punktu informacyjnego."
+    assert await outbox.pending() == 0

@@ -71,10 +71,12 @@ async def test_kill_9_mid_stream_loses_no_confirmed_ticket(tmp_path: Path) -> No
     os.kill(child.pid, signal.SIGKILL)
     await child.wait()
 
+    from sqlalchemy import select
+
     from bot.core.clock import SystemClock
     from bot.core.handoff.hours import Schedule
     from bot.handoff import build_handoff
-    from bot.storage.outbox import SqlOutbox
+    from bot.storage.tables import OutboxRow
 
     db = Database(url)
     try:
@@ -84,8 +86,9 @@ async def test_kill_9_mid_stream_loses_no_confirmed_ticket(tmp_path: Path) -> No
             ticket = await queue.tickets.active_ticket(f"tg:{i}")
             assert ticket is not None and ticket.code == code
             assert [m.text for m in ticket.messages] == [f"pytanie {i}", f"dopisek {i}"]
-        pending = await SqlOutbox(db).due(limit=10_000)
-        announced = {m.reply.text.split("\n")[1].split(" ")[0] for m in pending}
-        assert {f"#{code}" for code in confirmed} <= announced  # still to be sent, none lost
+        async with db.session() as session:
+            rows = (await session.scalars(select(OutboxRow))).all()
+        announced = {row.ticket_code for row in rows if row.kind == "announce"}
+        assert set(confirmed) <= announced  # still to be sent, none lost
     finally:
         await db.dispose()

@@ -30,9 +30,10 @@ class Desk:
 
     async def delivered(self) -> dict[str, list[Reply]]:
         out: dict[str, list[Reply]] = {}
-        for message in await self.outbox.due(limit=100):
-            out.setdefault(message.recipient, []).append(message.reply)
-            await self.outbox.mark_sent(message.id)
+        while due := await self.outbox.due(limit=100):
+            for message in due:
+                out.setdefault(message.recipient, []).append(message.reply)
+                await self.outbox.mark_sent(message)
         return out
 
     async def key_person(self, user_key: str, languages: list[str], name: str = "") -> None:

@@ -34,11 +34,24 @@ class Call:
         return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
 
 
+def telegram_error(code: int, description: str, retry_after: int | None = None) -> httpx.Response:
+    """An error answer as the Bot API gives it (400, 403, 429 with retry_after, 5xx)."""
+    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return httpx.Response(code, json=body)
+
+
 @dataclass
 class FakeBotApi:
     calls: list[Call] = field(default_factory=list)
     # method -> what to do on its next calls, in order (an exception to raise or a response)
     failures: dict[str, list[Exception | httpx.Response]] = field(default_factory=dict)
+    # Asked first on every call: a response (or exception) to give instead, or None.
+    intercept: Callable[[httpx.Request], httpx.Response | None] | None = None
+    # Messages Telegram carried out: answered 200, or sent and then no answer (a read
+    # timeout after the server got them), as (chat_id, text).
+    delivered: list[tuple[int, str]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def sent(self, chat_id: int | None = None) -> list[Call]:
@@ -52,13 +65,25 @@ class FakeBotApi:
     def handler(self, request: httpx.Request) -> httpx.Response:
         method = request.url.path.rsplit("/", 1)[-1]
         params = dict(parse_qsl(request.content.decode())) if request.content else {}
-        self.calls.append(Call(method, params))
-        if planned := self.failures.get(method):
+        call = Call(method, params)
+        self.calls.append(call)
+        outcome: Exception | httpx.Response | None = None
+        if self.intercept is not None:
+            outcome = self.intercept(request)
+        if outcome is None and (planned := self.failures.get(method)):
             outcome = planned.pop(0)
-            if isinstance(outcome, Exception):
-                raise outcome
+        if isinstance(outcome, httpx.ReadTimeout):  # the server got it; the answer is lost
+            self._carried_out(call)
+        if isinstance(outcome, Exception):
+            raise outcome
+        if outcome is not None:
             return outcome
+        self._carried_out(call)
         return httpx.Response(200, json={"ok": True, "result": self.result(method, params)})
+
+    def _carried_out(self, call: Call) -> None:
+        if call.method == "sendMessage":
+            self.delivered.append((int(call.params["chat_id"]), call.params.get("text", "")))
 
     def result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":

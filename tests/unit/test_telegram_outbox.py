@@ -1,61 +1,28 @@
-"""The outbox dispatcher against a list-backed OutboxSource and a recording Bot API."""
+"""The outbox dispatcher against the SQL outbox (SQLite) and a recording Bot API: fair
+order, digests, retries, dead letters with the sender told, nothing sent twice."""
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 from telegram import Bot
 
+from bot.core.clock import ManualClock
 from bot.core.events import Button, Reply
-from bot.core.outgoing import OutboxSource, OutgoingMessage
-from bot.telegram.adapter import TelegramAdapter
-from bot.telegram.delivery import OutboxDispatcher
+from bot.core.outgoing import Failure, Kind
+from bot.storage.db import Database
+from bot.storage.outbox import SqlOutbox
+from bot.storage.outbox_rows import enqueue
+from bot.storage.tables import DeadLetterRow, OutboxRow
+from bot.telegram.delivery import BotSender, OutboxDispatcher
 from bot.telegram.signing import CallbackSigner
-from tests.unit.fake_botapi import FakeBotApi
-
-
-@dataclass
-class Row:
-    message: OutgoingMessage
-    sent: bool = False
-    error: str | None = None
-    retry_at: dt.datetime | None = None
-    given_up: bool = False
-
-
-@dataclass
-class ListOutbox:
-    """OutboxSource over a list, as the handoff's outbox table will behave."""
-
-    rows: list[Row] = field(default_factory=list)
-
-    def add(self, recipient: str, text: str) -> None:
-        reply = Reply(text, buttons=((Button("Menu", "menu"),),))
-        self.rows.append(Row(OutgoingMessage(len(self.rows) + 1, recipient, reply)))
-
-    async def due(self, limit: int = 50) -> list[OutgoingMessage]:
-        now = dt.datetime.now(dt.UTC)
-        ready = [
-            r.message
-            for r in self.rows
-            if not r.sent and not r.given_up and (r.retry_at is None or r.retry_at <= now)
-        ]
-        return ready[:limit]
-
-    def row(self, message_id: int) -> Row:
-        return self.rows[message_id - 1]
-
-    async def mark_sent(self, message_id: int) -> None:
-        self.row(message_id).sent = True
-
-    async def mark_failed(self, message_id: int, error: str, retry_at: dt.datetime | None) -> None:
-        row = self.row(message_id)
-        row.error, row.retry_at, row.given_up = error, retry_at, retry_at is None
+from tests.unit.fake_botapi import FakeBotApi, telegram_error
 
 
 class Clock:
@@ -66,109 +33,172 @@ class Clock:
         return self.now
 
 
+@dataclass
+class Line:
+    """The outbox on SQLite, a dispatcher on a Bot whose network is the fake Bot API."""
+
+    db: Database
+    outbox: SqlOutbox
+    api: FakeBotApi
+    dispatcher: OutboxDispatcher
+    tick: Clock
+    clock: ManualClock
+
+    async def add(
+        self,
+        recipient: str,
+        text: str,
+        kind: Kind = Kind.RELAY,
+        *,
+        ticket: str | None = None,
+        summary: str | None = None,
+        on_failure: Failure | None = None,
+    ) -> None:
+        reply = Reply(text, buttons=((Button("Menu", "menu"),),), language="nl")
+        async with self.db.session() as session, session.begin():
+            enqueue(
+                session, recipient, reply, self.clock.now(), kind=kind, ticket=ticket,
+                summary=summary, on_failure=on_failure,
+            )  # fmt: skip
+
+    async def dead(self) -> list[DeadLetterRow]:
+        async with self.db.session() as session:
+            return list((await session.scalars(select(DeadLetterRow))).all())
+
+    async def rows(self) -> list[OutboxRow]:
+        async with self.db.session() as session:
+            return list((await session.scalars(select(OutboxRow))).all())
+
+    def texts(self, chat_id: int | None = None) -> list[str]:
+        """What reached the chat (Telegram carried it out)."""
+        return [text for chat, text in self.api.delivered if chat_id in (None, chat)]
+
+
 @pytest.fixture
-async def bot_and_api() -> AsyncIterator[tuple[Bot, FakeBotApi]]:
-    api = FakeBotApi()
+async def line(tmp_path: Path) -> AsyncIterator[Line]:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'outbox.db'}")
+    await db.migrate()
+    api, tick, clock = FakeBotApi(), Clock(), ManualClock()
+    outbox = SqlOutbox(db, clock, prefix="")
     async with Bot("123:abc", request=api.request(backoff=0.0)) as bot:
-        yield bot, api
+        dispatcher = OutboxDispatcher(
+            outbox, BotSender(bot, CallbackSigner("k")), interval=0.01, clock=tick
+        )
+        yield Line(db, outbox, api, dispatcher, tick, clock)
+    await db.dispose()
 
 
-def dispatcher_for(outbox: OutboxSource, bot: Bot, clock: Clock | None = None) -> OutboxDispatcher:
-    adapter = TelegramAdapter(handler=None, signer=CallbackSigner("k"))  # type: ignore[arg-type]
-
-    async def send(chat_id: int, reply: Reply) -> None:
-        await adapter.send(bot, chat_id, [reply])
-
-    return OutboxDispatcher(outbox, send, interval=0.01, clock=clock or Clock())
-
-
-async def test_due_messages_are_sent_with_signed_buttons_and_marked_sent(
-    bot_and_api: tuple[Bot, FakeBotApi],
-) -> None:
-    bot, api = bot_and_api
-    outbox = ListOutbox()
-    outbox.add("tg:11", "Ktoś odpowiedział na Twoje pytanie.")
-    outbox.add("tg:12", "Nowe pytanie w kolejce.")
-    assert await dispatcher_for(outbox, bot).drain_once() == 2
-    assert [int(c.params["chat_id"]) for c in api.sent()] == [11, 12]
-    assert CallbackSigner("k").verify(11, api.sent(11)[0].callback_data[0]) == "menu"
-    assert all(r.sent for r in outbox.rows)
+async def test_due_messages_are_sent_with_signed_buttons_and_deleted(line: Line) -> None:
+    await line.add("tg:11", "Ktoś odpowiedział na Twoje pytanie.")
+    await line.add("tg:12", "Nowe pytanie w kolejce.")
+    assert await line.dispatcher.drain_once() == 2
+    assert sorted(int(c.params["chat_id"]) for c in line.api.sent()) == [11, 12]
+    assert CallbackSigner("k").verify(11, line.api.sent(11)[0].callback_data[0]) == "menu"
+    assert await line.rows() == []
 
 
-async def test_one_chat_gets_at_most_one_outbox_message_a_second_in_order(
-    bot_and_api: tuple[Bot, FakeBotApi],
-) -> None:
-    bot, api = bot_and_api
-    outbox, clock = ListOutbox(), Clock()
+async def test_one_chat_gets_at_most_one_outbox_message_a_second_in_order(line: Line) -> None:
     for i in range(3):
-        outbox.add("tg:11", f"part {i}")
-    dispatcher = dispatcher_for(outbox, bot, clock)
-    assert await dispatcher.drain_once() == 1
-    assert await dispatcher.drain_once() == 0
-    clock.now += 1.0
-    assert await dispatcher.drain_once() == 1
-    clock.now += 1.0
-    assert await dispatcher.drain_once() == 1
-    assert [c.params["text"] for c in api.sent()] == ["part 0", "part 1", "part 2"]
+        await line.add("tg:11", f"part {i}")
+    assert await line.dispatcher.drain_once() == 1
+    assert await line.dispatcher.drain_once() == 0
+    line.tick.now += 1.0
+    assert await line.dispatcher.drain_once() == 1
+    line.tick.now += 1.0
+    assert await line.dispatcher.drain_once() == 1
+    assert line.texts() == ["part 0", "part 1", "part 2"]
 
 
-async def test_a_user_who_blocked_the_bot_is_given_up_and_others_still_get_theirs(
-    bot_and_api: tuple[Bot, FakeBotApi],
+async def test_relays_go_before_announcements_and_every_recipient_gets_a_turn(line: Line) -> None:
+    for i in range(50):  # a burst of new questions for one key person...
+        await line.add(
+            "tg:1", f"question {i}", Kind.ANNOUNCE, ticket=f"C{i:03}", summary=f"#C{i:03}"
+        )
+    await line.add("tg:2", "an answer for another user")  # ...does not hold this up
+    await line.add("tg:1", "the user of a claimed ticket wrote")  # nor this one
+    assert await line.dispatcher.drain_once() == 2
+    assert line.texts(2) == ["an answer for another user"]
+    assert line.texts(1) == ["the user of a claimed ticket wrote"]  # before 50 announcements
+    line.tick.now += 1.0
+    assert await line.dispatcher.drain_once() == 1
+    [digest] = line.texts(1)[1:]
+    assert "50" in digest.split("\n")[0] and "#C000" in digest and "#C039" in digest
+    assert len(line.api.sent(1)[-1].callback_data) == 8  # Claim buttons for the first ones
+    assert len(await line.rows()) == 10  # the rest: the next digest
+    line.tick.now += 1.0
+    await line.dispatcher.drain_once()
+    assert "#C049" in line.texts(1)[-1] and await line.rows() == []
+
+
+async def test_a_refused_relay_is_a_dead_letter_and_its_sender_is_told(line: Line) -> None:
+    line.api.failures["sendMessage"] = [
+        telegram_error(403, "Forbidden: bot was blocked by the user")
+    ]
+    told = Reply("⚠️ could not be delivered", language="pl")
+    await line.add("tg:11", "secret text", ticket="K7Q2", on_failure=Failure("tg:12", told))
+    await line.add("tg:13", "b")
+    await line.dispatcher.drain_once()
+    [letter] = await line.dead()
+    assert (letter.outcome, letter.ticket_code, letter.sender, letter.sender_told) == (
+        "refused", "K7Q2", "tg:12", True,
+    )  # fmt: skip
+    assert "blocked" in letter.error and "secret text" in letter.payload  # kept
+    assert line.texts(13) == ["b"]
+    await line.dispatcher.drain_once()  # the notice to the sender is an ordinary message
+    assert line.texts(12) == ["⚠️ could not be delivered"]
+
+
+async def test_what_did_not_arrive_is_retried_and_what_may_have_is_never_resent(
+    line: Line,
 ) -> None:
-    bot, api = bot_and_api
-    blocked = httpx.Response(
-        403,
-        json={
-            "ok": False,
-            "error_code": 403,
-            "description": "Forbidden: bot was blocked by the user",
-        },
-    )
-    api.failures["sendMessage"] = [blocked]
-    outbox = ListOutbox()
-    outbox.add("tg:11", "a")
-    outbox.add("tg:12", "b")
-    await dispatcher_for(outbox, bot).drain_once()
-    assert outbox.rows[0].given_up and "blocked" in (outbox.rows[0].error or "")
-    assert outbox.rows[1].sent
+    line.api.failures["sendMessage"] = [httpx.ConnectError("down")] * 3 + [httpx.ReadTimeout("?")]
+    await line.add("tg:11", "a")
+    await line.add("tg:12", "b", ticket="K7Q2")
+    line.dispatcher.concurrency = 1  # in order: the failures above go to "a" first
+    await line.dispatcher.drain_once()
+    first, *_ = await line.rows()
+    assert first.attempts == 1 and first.not_before > line.clock.now()  # retried later
+    [uncertain] = await line.dead()
+    assert uncertain.outcome == "uncertain" and not uncertain.sender_told
+    line.clock.advance(seconds=31)
+    line.tick.now += 2
+    await line.dispatcher.drain_once()
+    assert line.texts(11) == ["a"] and len(line.api.sent(12)) == 1  # b: once, not again
+    assert await line.rows() == []
 
 
-async def test_a_network_failure_is_retried_later_and_a_timeout_is_never_resent(
-    bot_and_api: tuple[Bot, FakeBotApi],
-) -> None:
-    bot, api = bot_and_api
-    api.failures["sendMessage"] = [httpx.ConnectError("down")] * 3 + [httpx.ReadTimeout("?")]
-    outbox = ListOutbox()
-    outbox.add("tg:11", "a")
-    outbox.add("tg:12", "b")
-    await dispatcher_for(outbox, bot).drain_once()
-    first, second = outbox.rows
-    assert not first.given_up and first.retry_at is not None
-    assert first.retry_at > dt.datetime.now(dt.UTC)
-    assert second.given_up and "not resent" in (second.error or "")
+async def test_a_long_message_resumes_after_the_part_that_failed(line: Line) -> None:
+    await line.add("tg:11", "x" * 5000)  # two parts
+    calls = 0
+
+    def flaky(request: httpx.Request) -> httpx.Response | None:
+        nonlocal calls
+        calls += 1
+        return telegram_error(502, "Bad Gateway") if calls in (2, 3, 4) else None
+
+    line.api.intercept = flaky
+    await line.dispatcher.drain_once()
+    [row] = await line.rows()
+    assert row.parts_sent == 1
+    line.clock.advance(seconds=31)
+    line.tick.now += 2
+    await line.dispatcher.drain_once()
+    texts = line.texts(11)
+    assert [len(t) for t in texts] == [4096, 904]  # each part once, in order
 
 
-async def test_a_recipient_of_another_transport_is_not_sent_to_telegram(
-    bot_and_api: tuple[Bot, FakeBotApi],
-) -> None:
-    bot, api = bot_and_api
-    outbox = ListOutbox()
-    outbox.add("console:local", "a")
-    await dispatcher_for(outbox, bot).drain_once()
-    assert api.sent() == [] and outbox.rows[0].given_up
+async def test_a_recipient_of_another_transport_is_a_dead_letter(line: Line) -> None:
+    await line.add("console:local", "a")
+    await line.dispatcher.drain_once()
+    assert line.api.sent() == [] and [d.outcome for d in await line.dead()] == ["refused"]
 
 
-async def test_the_background_task_drains_and_stops_cleanly(
-    bot_and_api: tuple[Bot, FakeBotApi],
-) -> None:
-    bot, api = bot_and_api
-    outbox = ListOutbox()
-    dispatcher = dispatcher_for(outbox, bot)
-    dispatcher.start()
-    outbox.add("tg:11", "later")
+async def test_the_background_task_drains_and_stops_cleanly(line: Line) -> None:
+    line.dispatcher.start()
+    await line.add("tg:11", "later")
     for _ in range(200):
-        if api.sent():
+        if line.api.sent():
             break
         await asyncio.sleep(0.01)
-    await dispatcher.stop()
-    assert outbox.rows[0].sent
+    await line.dispatcher.stop()
+    assert line.texts(11) == ["later"]

@@ -7,6 +7,7 @@ user is on Telegram.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from bot.core import callbacks
 from bot.core.events import Button, Reply
@@ -14,6 +15,7 @@ from bot.core.handoff import history
 from bot.core.handoff.history import Titles
 from bot.core.handoff.hours import Schedule
 from bot.core.handoff.model import KeyPerson, Ticket
+from bot.language.codes import name_in
 from bot.language.i18n import Texts
 
 
@@ -114,5 +116,68 @@ def keyperson_user_left(kp: KeyPerson, ticket: Ticket) -> Reply:
         t.gettext("{code} was withdrawn by the user. Nothing more to do.").format(
             code=ticket.label
         ),
+        language=kp.ui_language,
+    )
+
+
+# -- fair delivery and failures (bot/storage/outbox.py, bot/storage/dead_letters.py) ------
+
+DIGEST_BUTTONS = 8
+
+
+def summary_line(kp: KeyPerson, ticket: Ticket, titles: Titles, note: str = "") -> str:
+    """The ticket as one line of a digest: '⏰ #K7Q2 · Pools · Uitzendwerk'."""
+    t = Texts(kp.ui_language)
+    about = titles(t.language, ticket.topic) if ticket.topic else ""
+    mark = {"": "🆕", "reminder": "⏰", "widened": "🌐"}[note]
+    return " · ".join(
+        p for p in (f"{mark} {ticket.label}", name_in(ticket.language, t.language), about) if p
+    )
+
+
+def digest(language: str, items: Sequence[tuple[str, str]], waiting: int) -> Reply:
+    """Many announcements to one key person as one message: (code, summary line) each, of
+    `waiting` announcements in all (the rest come in the next digest)."""
+    t = Texts(language)
+    lines = [
+        t.gettext("New and waiting questions in your languages: {count}").format(count=waiting),
+        "",
+        *(line for _, line in items),
+        "",
+        t.gettext("/queue shows them with the messages; the oldest first."),
+    ]
+    claims = [
+        Button(t.gettext("✋ Claim {code}").format(code=f"#{code}"), callbacks.claim(code))
+        for code, _ in items[:DIGEST_BUTTONS]
+        if code
+    ]
+    rows = tuple(tuple(claims[i : i + 2]) for i in range(0, len(claims), 2))
+    return Reply("\n".join(lines), buttons=rows, language=language)
+
+
+def undelivered_to_keyperson(ticket: Ticket) -> Reply:
+    """Told to the user when their message to the key person is refused for good."""
+    t = Texts(ticket.language)
+    return Reply(
+        t.gettext(
+            "⚠️ Your message in question {code} could not be delivered to the key person. It is saved with your question. Please send it again in a few minutes (in shorter parts if it was long). If it keeps failing, cancel the question and ask for a person again, or contact the information point."
+        ).format(code=ticket.label),
+        buttons=(
+            (
+                Button(t.gettext("✖️ Cancel my question"), callbacks.CANCEL),
+                Button(t.gettext("📋 Menu"), callbacks.MENU),
+            ),
+        ),
+        language=ticket.language,
+    )
+
+
+def undelivered_to_user(kp: KeyPerson, ticket: Ticket) -> Reply:
+    """Told to the key person when a message to the user of their ticket is refused."""
+    t = Texts(kp.ui_language)
+    return Reply(
+        t.gettext(
+            "⚠️ A message to the user of {code} could not be delivered: Telegram refused it (perhaps the user blocked the bot). It is saved in the question. Try again, in shorter parts if it was long; if it keeps failing, the user cannot be reached and /done closes the question."
+        ).format(code=ticket.label),
         language=kp.ui_language,
     )

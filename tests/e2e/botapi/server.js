@@ -7,6 +7,7 @@ const TelegramServer = require('telegram-test-api');
 const { routes } = require('telegram-test-api/lib/routes/index');
 const { getMe } = require('telegram-test-api/lib/routes/bot/getMe');
 const { getUpdates } = require('telegram-test-api/lib/routes/bot/getUpdates');
+const { sendMessage } = require('telegram-test-api/lib/routes/bot/sendMessage');
 const { unknownMethod } = require('telegram-test-api/lib/routes/bot/unknownMethod');
 const { handle } = require('telegram-test-api/lib/routes/bot/utils');
 
@@ -41,6 +42,45 @@ replaceRoute(getUpdates, (app, server) => handle(app, '/bot:token/getUpdates', a
     result = server.getUpdates(token);
   }
   res.json({ ok: true, result });
+}));
+
+// sendMessage as Telegram answers it: a text longer than 4096 UTF-16 units (what the user
+// sees: tags and entities count as shown) is refused, and faults queued by a test through
+// /fault answer the next messages to a chat (400, 403, 429 with retry_after, 5xx), or
+// store the message and cut the connection before answering ("drop": sent, no answer).
+const faults = new Map(); // `${token}:${chatId}` -> [{status, description, retryAfter} | 'drop']
+const TELEGRAM_TEXT_MAX = 4096;
+function visibleLength(text, parseMode) {
+  if (parseMode !== 'HTML') return text.length;
+  return text.replace(/<[^>]+>/g, '').replace(/&(amp|lt|gt|quot);/g, 'x').length;
+}
+replaceRoute(sendMessage, (app, server) => handle(app, '/bot:token/sendMessage', (req, res) => {
+  const token = req.params.token;
+  const queued = faults.get(`${token}:${req.body.chat_id}`) || [];
+  const fault = queued.shift();
+  if (fault === 'drop') {
+    server.addBotMessage(req.body, token);
+    req.socket.destroy();
+    return;
+  }
+  const text = String(req.body.text || '');
+  const refusal = fault || (visibleLength(text, req.body.parse_mode) > TELEGRAM_TEXT_MAX
+    ? { status: 400, description: 'Bad Request: message is too long' } : null);
+  if (refusal) {
+    const body = { ok: false, error_code: refusal.status, description: refusal.description };
+    if (refusal.retryAfter) body.parameters = { retry_after: refusal.retryAfter };
+    res.status(refusal.status).json(body);
+    return;
+  }
+  res.sendResult({ ok: true, result: server.addBotMessage(req.body, token) });
+}));
+
+// Test-only client route: queue faults for the next messages the bot sends to a chat.
+routes.unshift((app) => app.post('/fault', (req, res) => {
+  const { token, chatId, fault } = req.body;
+  const key = `${token}:${chatId}`;
+  faults.set(key, [...(faults.get(key) || []), fault]);
+  res.json({ ok: true, result: null });
 }));
 
 // Methods the bot calls that the emulator lacks: accepted and ignored.

@@ -1,0 +1,98 @@
+"""No silent loss on Telegram (the Bot API emulator, tests/e2e/botapi/server.js): relays and
+notices Telegram refuses become dead letters with the sender told in their language; what
+did not arrive is retried; what may have arrived is recorded and not sent twice."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import select
+
+from bot.core.handoff import notices
+from bot.core.handoff.model import KeyPerson, Ticket
+from bot.language.i18n import Texts
+from bot.storage.tables import DeadLetterRow
+from tests.e2e.botapi_client import Chat
+from tests.e2e.conftest import RunningBot
+from tests.e2e.test_telegram_handoff import invited_key_person, unanswerable_question
+
+pytestmark = pytest.mark.e2e
+
+
+async def claimed(bot: RunningBot) -> tuple[Chat, Chat, str]:
+    """A Dutch user's ticket, claimed by Anna: (user, anna, code)."""
+    anna = await invited_key_person(bot, ["nl"], "Anna")
+    user = bot.chat("nl")
+    code, _ = await unanswerable_question(bot, user)
+    announcement = await anna.reply()
+    await anna.press(announcement, Texts("nl").gettext("✋ Claim {code}").format(code=code))
+    await anna.reply()
+    await user.reply()  # "a key person has taken your question"
+    return user, anna, code
+
+
+async def dead_letters(bot: RunningBot) -> list[DeadLetterRow]:
+    async with bot.db.session() as session:
+        return list((await session.scalars(select(DeadLetterRow))).all())
+
+
+async def views(bot: RunningBot, user: Chat, anna: Chat) -> tuple[Ticket, KeyPerson]:
+    ticket = await bot.queue.tickets.active_ticket(f"tg:{user.user_id}")
+    kp = await bot.queue.key_persons.key_person(f"tg:{anna.user_id}")
+    assert ticket is not None and kp is not None
+    return ticket, kp
+
+
+async def test_a_relay_to_a_user_who_blocked_the_bot_is_kept_and_the_key_person_told(
+    bot: RunningBot,
+) -> None:
+    user, anna, code = await claimed(bot)
+    await user.fault(403, "Forbidden: bot was blocked by the user")
+    await anna.say("Hallo, ik heb een adres voor je.")
+    told = await anna.reply()
+    ticket, kp = await views(bot, user, anna)
+    assert told.plain == notices.undelivered_to_user(kp, ticket).text
+    assert await user.silence(0.3) == []
+    [letter] = await dead_letters(bot)
+    assert (letter.outcome, f"#{letter.ticket_code}", letter.kind) == ("refused", code, "relay")
+    assert "adres" in letter.payload and "blocked" in letter.error
+
+
+async def test_a_relay_to_a_key_person_whose_chat_is_gone_tells_the_user_in_dutch(
+    bot: RunningBot,
+) -> None:
+    user, anna, code = await claimed(bot)
+    await anna.fault(400, "Bad Request: chat not found")
+    await user.say("Bij Kas & Co")
+    told = await user.reply()
+    ticket, _ = await views(bot, user, anna)
+    assert told.plain == notices.undelivered_to_keyperson(ticket).text
+    assert Texts("nl").gettext("✖️ Cancel my question") in told.labels
+    [letter] = await dead_letters(bot)
+    assert letter.outcome == "refused" and f"#{letter.ticket_code}" == code
+
+
+async def test_rate_limits_and_server_errors_are_retried_until_delivered(bot: RunningBot) -> None:
+    user, anna, _ = await claimed(bot)
+    await user.fault(429, "Too Many Requests: retry after 1", retry_after=1)
+    await user.fault(502, "Bad Gateway")
+    await anna.say("eerste antwoord")
+    first = await user.reply(within=15)
+    assert "eerste antwoord" in first.plain
+    assert await dead_letters(bot) == []
+
+
+async def test_a_relay_that_may_have_arrived_is_recorded_and_not_sent_twice(
+    bot: RunningBot,
+) -> None:
+    user, anna, code = await claimed(bot)
+    await user.fault(drop=True)
+    await anna.say("misschien aangekomen")
+    [once] = await user.replies(1)
+    assert "misschien aangekomen" in once.plain
+    await asyncio.sleep(1.5)
+    assert await user.silence(0.5) == []  # never twice
+    assert await anna.silence(0.1) == []  # and the sender is not alarmed
+    [letter] = await dead_letters(bot)
+    assert letter.outcome == "uncertain" and f"#{letter.ticket_code}" == code
