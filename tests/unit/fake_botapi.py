@@ -3,6 +3,7 @@ HTTPXRequest: the real PTB stack, with the network replaced and every call recor
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -52,6 +53,7 @@ class FakeBotApi:
     # Messages Telegram carried out: answered 200, or sent and then no answer (a read
     # timeout after the server got them), as (chat_id, text).
     delivered: list[tuple[int, str]] = field(default_factory=list)
+    latency: float = 0.0  # seconds each call takes, like Telegram's round trip
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def sent(self, chat_id: int | None = None) -> list[Call]:
@@ -99,7 +101,12 @@ class FakeBotApi:
             }
         return True
 
+    async def handle_async(self, request: httpx.Request) -> httpx.Response:
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        return self.handler(request)
+
     def request(self, **kwargs: Any) -> RetryingRequest:
         return RetryingRequest(
-            httpx_kwargs={"transport": httpx.MockTransport(self.handler)}, **kwargs
+            httpx_kwargs={"transport": httpx.MockTransport(self.handle_async)}, **kwargs
         )

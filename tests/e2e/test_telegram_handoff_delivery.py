@@ -1,19 +1,21 @@
-"""No silent loss on Telegram (the Bot API emulator, tests/e2e/botapi/server.js): relays and
+"""Delivery on Telegram (the Bot API emulator, tests/e2e/botapi/server.js). Fair: a relay is
+not held up by a burst of announcements, which come as digests. No silent loss: relays and
 notices Telegram refuses become dead letters with the sender told in their language; what
 did not arrive is retried; what may have arrived is recorded and not sent twice."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from sqlalchemy import select
 
 from bot.core.handoff import notices
-from bot.core.handoff.model import KeyPerson, Ticket
+from bot.core.handoff.model import KeyPerson, Opening, Reason, Ticket
 from bot.language.i18n import Texts
 from bot.storage.tables import DeadLetterRow
-from tests.e2e.botapi_client import Chat
+from tests.e2e.botapi_client import Chat, Sent
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_telegram_handoff import invited_key_person, unanswerable_question
 
@@ -96,3 +98,32 @@ async def test_a_relay_that_may_have_arrived_is_recorded_and_not_sent_twice(
     assert await anna.silence(0.1) == []  # and the sender is not alarmed
     [letter] = await dead_letters(bot)
     assert letter.outcome == "uncertain" and f"#{letter.ticket_code}" == code
+
+
+async def test_a_relay_overtakes_a_burst_of_announcements_which_come_as_digests(
+    bot: RunningBot,
+) -> None:
+    user, anna, code = await claimed(bot)
+    for i in range(40):
+        opening = Opening(f"tg:burst-{i}", "nl", Reason.ASKED, (f"vraag {i}",))
+        await bot.queue.tickets.open_ticket(opening)
+    await user.say("Bij Kas & Co")
+    started = time.monotonic()
+    seen: list[Sent] = []
+    while not any("Kas & Co" in s.plain for s in seen):
+        seen += await anna.replies(1, within=5)
+    assert time.monotonic() - started < 3.0  # not behind 40 announcements
+    seen += await anna.silence(3.0)
+    announced = [s for s in seen if "Kas & Co" not in s.plain]
+    assert 1 <= len(announced) <= 4  # digests, not 40 messages
+    listed = "\n".join(s.plain for s in announced)
+    assert all(
+        f"#{t.code}" in listed for t in await bot.queue.claims.queue_for(await _kp(bot, anna))
+    )
+    del code
+
+
+async def _kp(bot: RunningBot, chat: Chat) -> KeyPerson:
+    kp = await bot.queue.key_persons.key_person(f"tg:{chat.user_id}")
+    assert kp is not None
+    return kp
