@@ -127,3 +127,14 @@ async def _kp(bot: RunningBot, chat: Chat) -> KeyPerson:
     kp = await bot.queue.key_persons.key_person(f"tg:{chat.user_id}")
     assert kp is not None
     return kp
+
+
+async def test_ten_quick_answer_parts_of_a_key_person_all_reach_the_user(bot: RunningBot) -> None:
+    user, anna, _ = await claimed(bot)
+    for part in range(10):
+        await anna.say(f"deel {part} van het antwoord")
+    relayed = await user.replies(10, within=20)  # one a second per chat
+    assert [s.plain.rsplit("\n", 1)[-1] for s in relayed] == [
+        f"deel {part} van het antwoord" for part in range(10)
+    ]
+    assert await anna.silence(0.2) == []  # nothing refused at this pace

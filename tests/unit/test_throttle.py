@@ -8,12 +8,14 @@ import pytest
 
 from bot.content.store import ContentStore
 from bot.contract import Contract
+from bot.core import callbacks
 from bot.core.conversation import Conversation
 from bot.core.events import UserEvent
 from bot.core.throttle import Throttle, ThrottledConversation, Verdict
 from bot.language.i18n import Texts
 from bot.language.identify import LanguageIdentifier
 from bot.storage.conversations import SqlConversationStates
+from tests.unit.conftest import Desk
 from tests.unit.test_conversation import ScriptedEngine
 
 
@@ -89,3 +91,31 @@ async def test_a_flood_reaches_the_engine_eight_times_and_gets_one_notice_in_pol
         notices[0].text
         != "You are sending messages faster than I can answer them. Please wait a few seconds, then send your question again."
     )
+
+
+async def test_a_key_person_pasting_ten_parts_reaches_the_user_with_all_ten(desk: Desk) -> None:
+    await desk.key_person("tg:kp", ["pl"], name="Ala")
+    await desk.core.handle(UserEvent.button("tg:u", callbacks.language("pl")))
+    await desk.core.handle(UserEvent.button("tg:u", callbacks.PERSON))
+    ticket = await desk.queue.tickets.active_ticket("tg:u")
+    assert ticket is not None
+    await desk.core.handle(UserEvent.button("tg:kp", callbacks.claim(ticket.code)))
+    await desk.delivered()
+    clock = Clock()
+    throttled = ThrottledConversation(desk.core, Throttle(clock=clock))
+    for part in range(10):  # all within a second
+        assert await throttled.handle(UserEvent.message("tg:kp", f"część {part} odpowiedzi")) == []
+        clock.now += 0.1
+    relayed = (await desk.delivered())["tg:u"]
+    assert [r.text.rsplit("\n", 1)[-1] for r in relayed] == [
+        f"część {part} odpowiedzi" for part in range(10)
+    ]
+    # Over even the key persons' limit: each message is answered, none dropped unseen.
+    answers = [await throttled.handle(UserEvent.message("tg:kp", f"dalej {i}")) for i in range(25)]
+    refused = [a for a in answers if a]
+    assert len(refused) == 5 and all(len(a) == 1 for a in refused)
+    assert refused[0][0].text == Texts("pl").gettext(
+        "You are sending faster than I can pass messages on: this message was not passed on. Please send it again in a few seconds."
+    )
+    passed = [r.text for r in (await desk.delivered())["tg:u"]]
+    assert len(passed) == 20 and len(passed) + len(refused) == 25
