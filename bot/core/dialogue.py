@@ -66,18 +66,16 @@ class Dialogue:
         self.languages = languages
         self.states = states
         self.handoff = handoff
+        self.tailoring = Tailoring(content, subscriptions, today)
+        self.menus = Menus(contract, content, today)
+        self.answers = Answers(content, self.tailoring)
         # Without a queue (e.g. a bare terminal demo) "talk to a person" shows the desk.
         self.migrant = (
-            MigrantHandoff(handoff.tickets, contract, lambda lang, st: self.answers.desk(lang, st))
-            if handoff
-            else None
+            MigrantHandoff(handoff.tickets, contract, self.answers.desk) if handoff else None
         )
         self.desk = KeyPersonDesk(handoff) if handoff else None
         self.log_text = log_text
         self.insight: ConversationInsight = insight or NoInsight()
-        self.tailoring = Tailoring(content, subscriptions, today)
-        self.menus = Menus(contract, content, today)
-        self.answers = Answers(content, self.tailoring)
         self.buttons: dict[Action, ButtonHandler] = {
             Action.LANGUAGES: self._on_languages,
             Action.MENU: self._on_menu,
@@ -95,7 +93,7 @@ class Dialogue:
         self, event: UserEvent, state: ConversationState, early: EarlyParse | None = None
     ) -> list[Reply]:
         if event.kind is EventKind.TEXT:
-            return await self._text(event.text, state, early)
+            return await self._text(event.text, state, early, edited=event.edited)
         if event.kind is EventKind.BUTTON:
             if step := await self.tailoring.button(event.data, state):
                 return self.answers.step(step, state)
@@ -174,8 +172,7 @@ class Dialogue:
     async def _on_person(
         self, pressed: Callback, state: ConversationState, language: str
     ) -> list[Reply]:
-        leave = pressed.value == "leave"
-        return [await self._person(language, state, Reason.ASKED, leave=leave)]
+        return [await self._person(language, state, Reason.ASKED, leave=pressed.value == "leave")]
 
     async def _on_topic(
         self, pressed: Callback, _s: ConversationState, language: str
@@ -252,7 +249,12 @@ class Dialogue:
     # -- free text --------------------------------------------------------------------------
 
     async def _text(
-        self, text: str, state: ConversationState, early: EarlyParse | None = None
+        self,
+        text: str,
+        state: ConversationState,
+        early: EarlyParse | None = None,
+        *,
+        edited: bool = False,
     ) -> list[Reply]:
         text = text.strip()
         if (
@@ -275,7 +277,7 @@ class Dialogue:
                 await self.insight.answered(in_ticket, intent, **_profile(state))
                 answer = self.answers.answer(in_ticket, intent, state)
                 return [answer, self.migrant.still_open(ticket, in_ticket)]
-            return [*urgent, *await self.migrant.write(ticket, text, in_ticket)]
+            return [*urgent, *await self.migrant.write(ticket, text, in_ticket, correction=edited)]
         detection = self.languages.detect(text) if text else Detection(None)
         language = self._reply_language(detection, state, len(text.split()))
         if urgent := self.answers.crisis(text, language, state):

@@ -20,10 +20,13 @@ class UserEvent:
     text: str = ""
     data: str = ""  # a button's callback data, or a command's arguments
     locale_hint: str | None = None  # the client's interface language, e.g. Telegram's
+    edited: bool = False  # a text the user changed after sending it (a correction)
 
     @classmethod
-    def message(cls, user_key: str, text: str, locale_hint: str | None = None) -> UserEvent:
-        return cls(user_key, EventKind.TEXT, text=text, locale_hint=locale_hint)
+    def message(
+        cls, user_key: str, text: str, locale_hint: str | None = None, *, edited: bool = False
+    ) -> UserEvent:
+        return cls(user_key, EventKind.TEXT, text=text, locale_hint=locale_hint, edited=edited)
 
     @classmethod
     def command(

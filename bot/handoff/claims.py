@@ -71,21 +71,22 @@ class Claims:
             await work.key_persons.update(kp.id, active_ticket_id=rows[0].id)
             return await work.tickets.view(rows[0])
 
-    async def answer(self, kp: KeyPerson, text: str) -> Ticket | None:
-        """Relay the key person's message to the user of their active ticket."""
+    async def answer(self, kp: KeyPerson, text: str, *, correction: bool = False) -> Ticket | None:
+        """Relay the key person's message to the user of their active ticket (an edited one
+        as a correction)."""
         now = self.clock.now()
         async with self.uow() as work:
             row = await _active_row(work, kp)
             if row is None:
                 return None
-            work.tickets.add_message(row, "keyperson", text, now)
+            work.tickets.add_message(row, "keyperson", text, now, correction=correction)
             if row.first_answer_at is None:
                 row.first_answer_at = now
                 waited = (now - row.created_at).total_seconds() / 60
                 work.record(FirstAnswer(row.language, row.topic, waited))
             ticket = await work.tickets.view(row, with_messages=False)
             work.send(
-                row.user_key, notices.relay_to_user(ticket, kp, text), kind=Kind.RELAY,
+                row.user_key, notices.relay_to_user(ticket, kp, text, correction=correction), kind=Kind.RELAY,
                 ticket=ticket, on_failure=Failure(kp.user_key, notices.undelivered_to_user(kp, ticket)),
             )  # fmt: skip
             return ticket

@@ -44,10 +44,16 @@ class TicketRepository:
         await self.session.flush()  # the ticket's id, for its messages
         return row
 
-    def add_message(self, row: TicketRow, author: str, text: str, now: dt.datetime) -> None:
+    def add_message(
+        self, row: TicketRow, author: str, text: str, now: dt.datetime, *, correction: bool = False
+    ) -> None:
         self.session.add(
             TicketMessageRow(
-                ticket_id=row.id, author=author, text=text[:MESSAGE_MAX], created_at=now
+                ticket_id=row.id,
+                author=author,
+                text=text[:MESSAGE_MAX],
+                created_at=now,
+                correction=correction,
             )
         )
         row.last_message_at = now

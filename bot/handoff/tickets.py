@@ -108,14 +108,17 @@ class TicketService:
             log.info("ticket %s opened (%s, %s)", ticket.label, ticket.language, ticket.reason)
             return ticket, True
 
-    async def add_user_message(self, ticket: Ticket, text: str) -> bool:
-        """Store a user's message in their ticket; relayed at once when claimed (True)."""
+    async def add_user_message(
+        self, ticket: Ticket, text: str, *, correction: bool = False
+    ) -> bool:
+        """Store a user's message in their ticket; relayed at once when claimed (True). A
+        correction (an edited message) is stored and relayed as one."""
         now = self.clock.now()
         async with self.uow() as work:
             row = await work.tickets.get(ticket.id)
             if row is None or row.status not in ACTIVE:
                 return False
-            work.tickets.add_message(row, "user", text, now)
+            work.tickets.add_message(row, "user", text, now, correction=correction)
             if row.status != Status.CLAIMED or row.claimed_by is None:
                 return False
             kp_row = await work.key_persons.get(row.claimed_by)
@@ -124,7 +127,7 @@ class TicketService:
             view = await work.tickets.view(row, with_messages=False)
             kp = key_person(kp_row)
             work.send(
-                kp.user_key, notices.relay_to_keyperson(kp, view, text), kind=Kind.RELAY,
+                kp.user_key, notices.relay_to_keyperson(kp, view, text, correction=correction), kind=Kind.RELAY,
                 ticket=view, on_failure=Failure(row.user_key, notices.undelivered_to_keyperson(view)),
             )  # fmt: skip
             return True

@@ -74,21 +74,29 @@ def event_for(update: Update, signer: CallbackSigner) -> UserEvent | None:
         chat = query.message.chat.id if query.message else user.id
         payload = signer.verify(chat, query.data or "")
         return UserEvent.button(key, EXPIRED if payload is None else payload, hint)
-    # An edited message is read as the corrected question: answering it loses nothing.
+    # An edited message is a correction: the core answers it as the corrected question, or,
+    # inside a ticket, passes it on once, marked as a correction. An edited command is not
+    # run again (an edited /done must not close a second question).
     message = update.message or update.edited_message
     if message is None:
         return None
-    return _message_event(message, key, hint)
+    return _message_event(message, key, hint, edited=update.message is None)
 
 
-def _message_event(message: Message, key: str, hint: str | None) -> UserEvent | None:
+def _message_event(
+    message: Message, key: str, hint: str | None, *, edited: bool = False
+) -> UserEvent | None:
     text = message.text if message.text is not None else message.caption
     if text is not None:
         text = cut_utf16(text, MAX_TEXT)
         if message.text is not None and (match := COMMAND.match(text.strip())):
+            if edited:
+                return None
             return UserEvent.command(key, match.group(1), hint, args=match.group(2) or "")
         if text.strip() or message.text is not None:
-            return UserEvent.message(key, text, hint)
+            return UserEvent.message(key, text, hint, edited=edited)
+    if edited:
+        return None  # a changed photo or sticker: nothing new to answer
     for kind in MEDIA:
         if getattr(message, kind, None):
             return UserEvent.media(key, kind, hint)

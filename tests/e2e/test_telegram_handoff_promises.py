@@ -12,6 +12,7 @@ from bot.language.i18n import Texts
 from tests.e2e.botapi_client import Chat
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_telegram_handoff import CODE, invited_key_person, unanswerable_question
+from tests.e2e.test_telegram_handoff_delivery import claimed
 
 pytestmark = pytest.mark.e2e
 
@@ -100,3 +101,24 @@ async def _ticket(bot: RunningBot, user: Chat) -> Ticket:
     ticket = await bot.queue.tickets.active_ticket(f"tg:{user.user_id}")
     assert ticket is not None
     return ticket
+
+
+async def test_an_edit_is_relayed_once_marked_as_a_correction_in_both_directions(
+    bot: RunningBot,
+) -> None:
+    user, anna, _ = await claimed(bot)
+    mark = "✏️ " + Texts("nl").gettext("correction of an earlier message")
+    await user.say("Bij Kas & Co")
+    assert (await anna.reply()).plain.endswith("Bij Kas & Co")
+    edit = {**user.message(message_id=77, text="Bij Kas & Co in Westland"), "edit_date": 1}
+    await user.update(edited_message=edit)
+    corrected = await anna.reply()
+    assert mark in corrected.plain and corrected.plain.endswith("Bij Kas & Co in Westland")
+    await anna.update(
+        edited_message={**anna.message(message_id=78, text="Welke plaats?"), "edit_date": 1}
+    )
+    to_user = await user.reply()
+    assert mark in to_user.plain and to_user.plain.endswith("Welke plaats?")
+    await anna.update(edited_message={**anna.message(message_id=79, text="/done"), "edit_date": 1})
+    assert await anna.silence(1.0) == [] and await user.silence(0.1) == []  # not run again
+    assert await user.silence(1.0) == []  # each correction once

@@ -87,3 +87,29 @@ async def test_claiming_and_ticket_code_show_all_six_long_messages(desk: Desk) -
     assert all(text in shown for text in texts)
     again = await desk.core.handle(UserEvent.command("tg:kp", f"/ticket {ticket.code}"))
     assert [r.text for r in again] == [r.text for r in claimed]
+
+
+async def test_an_edit_is_relayed_once_marked_as_a_correction_both_ways(desk: Desk) -> None:
+    await desk.key_person("tg:kp", ["pl"], name="Ala")
+    await desk.core.handle(UserEvent.button("tg:7", callbacks.language("pl")))
+    await desk.core.handle(UserEvent.button("tg:7", callbacks.PERSON))
+    ticket = await desk.queue.tickets.active_ticket("tg:7")
+    assert ticket is not None
+    # Before the claim: stored as a correction, the user told so.
+    [added] = await desk.core.handle(UserEvent.message("tg:7", "pracuje w Venlo", edited=True))
+    assert added.text == Texts("pl").gettext(
+        "I added your correction to your question {code}. A key person will answer here."
+    ).format(code=ticket.label)
+    await desk.core.handle(UserEvent.button("tg:kp", callbacks.claim(ticket.code)))
+    await desk.delivered()
+    mark = "✏️ " + Texts("pl").gettext("correction of an earlier message")
+    await desk.core.handle(UserEvent.message("tg:7", "pracuje w Venray", edited=True))
+    [to_kp] = (await desk.delivered())["tg:kp"]
+    assert mark in to_kp.text.split("\n")[0] and to_kp.text.endswith("pracuje w Venray")
+    await desk.core.handle(UserEvent.message("tg:kp", "Dzień dobry, co się stało?", edited=True))
+    [to_user] = (await desk.delivered())["tg:7"]
+    assert mark in to_user.text.split("\n")[0] and to_user.text.endswith("co się stało?")
+    history_ = (await desk.queue.tickets.active_ticket("tg:7")).messages  # type: ignore[union-attr]
+    assert [m.correction for m in history_][-3:] == [True, True, True]
+    [view, *_] = await desk.core.handle(UserEvent.command("tg:kp", f"/ticket {ticket.code}"))
+    assert "🙋 ✏️ pracuje w Venray" in view.text

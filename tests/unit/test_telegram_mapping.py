@@ -81,10 +81,17 @@ def test_a_caption_is_read_as_the_question() -> None:
     assert event(tg.message(**photo)) == UserEvent.message(KEY, "co to za list z gminy?", "pl")
 
 
-def test_an_edited_message_is_answered_as_the_corrected_question() -> None:
+def test_an_edited_message_is_a_correction_and_an_edited_command_is_not_run_again() -> None:
     assert event(tg.edited(text="jak zameldować się w gminie")) == UserEvent.message(
-        KEY, "jak zameldować się w gminie", "pl"
+        KEY, "jak zameldować się w gminie", "pl", edited=True
     )
+    assert event(tg.edited(text="/done")) is None  # an edited /done must not close twice
+    assert event(tg.edited(**tg.MEDIA["sticker"])) is None
+
+
+def test_text_is_cut_at_4096_utf16_units_not_python_characters() -> None:
+    emoji = event(tg.message(text="😀" * 5000))  # 10,000 units: a client could not send it
+    assert emoji is not None and emoji.text == "😀" * 2048
 
 
 def test_very_long_empty_and_emoji_only_texts_reach_the_core_as_text() -> None:

@@ -28,7 +28,8 @@ class KeyPersonDesk:
         if event.kind is EventKind.BUTTON:
             return await self._button(event.data, kp, t)
         if event.kind is EventKind.TEXT and event.text.strip():
-            ticket = await self.handoff.claims.answer(kp, event.text.strip())
+            text = event.text.strip()
+            ticket = await self.handoff.claims.answer(kp, text, correction=event.edited)
             if ticket is None:
                 return [
                     self._say(

@@ -125,17 +125,25 @@ class MigrantHandoff:
             language=language,
         )
 
-    async def write(self, ticket: Ticket, text: str, language: str) -> list[Reply]:
-        """A message from a user who has an open ticket goes into it."""
-        relayed = await self.tickets.add_user_message(ticket, text)
+    async def write(
+        self, ticket: Ticket, text: str, language: str, *, correction: bool = False
+    ) -> list[Reply]:
+        """A message from a user who has an open ticket goes into it (an edited message as a
+        correction, passed on once)."""
+        relayed = await self.tickets.add_user_message(ticket, text, correction=correction)
         if relayed:
             return []  # the key person has it; a normal chat does not echo
         t = Texts(language)
+        added = (
+            t.gettext(
+                "I added your correction to your question {code}. A key person will answer here."
+            )
+            if correction
+            else t.gettext("I added this to your question {code}. A key person will answer here.")
+        )
         return [
             Reply(
-                t.gettext(
-                    "I added this to your question {code}. A key person will answer here."
-                ).format(code=ticket.label),
+                added.format(code=ticket.label),
                 buttons=self._ticket_buttons(t),
                 language=language,
             )

@@ -54,14 +54,23 @@ def claimed_by_you(kp: KeyPerson, ticket: Ticket, titles: Titles) -> list[Reply]
     ]
 
 
-def relay_to_keyperson(kp: KeyPerson, ticket: Ticket, text: str) -> Reply:
-    return Reply(f"💬 {ticket.label}\n{text}", language=kp.ui_language)
+def relay_to_keyperson(
+    kp: KeyPerson, ticket: Ticket, text: str, *, correction: bool = False
+) -> Reply:
+    mark = correction_mark(Texts(kp.ui_language)) if correction else ""
+    return Reply(f"💬 {ticket.label}{mark}\n{text}", language=kp.ui_language)
 
 
-def relay_to_user(ticket: Ticket, kp: KeyPerson, text: str) -> Reply:
+def relay_to_user(ticket: Ticket, kp: KeyPerson, text: str, *, correction: bool = False) -> Reply:
     t = Texts(ticket.language)
     who = kp.name or t.gettext("Key person")
-    return Reply(f"👤 {who} ({ticket.label}):\n{text}", language=ticket.language)
+    mark = correction_mark(t) if correction else ""
+    return Reply(f"👤 {who} ({ticket.label}){mark}:\n{text}", language=ticket.language)
+
+
+def correction_mark(t: Texts) -> str:
+    """An edited message is passed on once, marked so: it replaces an earlier one."""
+    return " · ✏️ " + t.gettext("correction of an earlier message")
 
 
 def user_claimed(ticket: Ticket) -> Reply:
