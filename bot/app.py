@@ -128,7 +128,12 @@ def assemble(
     storage, the handoff queue, subscriptions and the anonymous reporting hooks."""
     analytics = Analytics(db)
     questions = QuestionCollector(db, enabled=settings.collect_questions)
-    handoff = build_handoff(db, Schedule.load(settings.content_dir / "handoff.yml"), content.title)
+    handoff = build_handoff(
+        db,
+        Schedule.load(settings.content_dir / "handoff.yml"),
+        content.title,
+        stale_after=dt.timedelta(days=settings.stale_ticket_days),
+    )
     handoff.privacy.register(Part("review items", purge=purge_review_items))
     handoff.subscribe(HandoffReporting(analytics, questions))
     conversation = Conversation(

@@ -120,6 +120,7 @@ class Settings:
     log_level: str = "INFO"
     log_message_text: bool = False
     retention_days: int = 90
+    stale_ticket_days: int = 14  # an open or claimed ticket without a message is closed then
     telegram_bot_username: str | None = None
     collect_questions: bool = False  # keep masked unanswered questions for staff review
     telegram: TelegramSettings = field(default_factory=lambda: TelegramSettings())
@@ -149,6 +150,11 @@ class Settings:
             raise ConfigError(
                 f"MIP_RETENTION_DAYS must be a whole number of days (1 or more), not {retention!r}"
             )
+        stale = get("STALE_TICKET_DAYS") or "14"
+        if not stale.isdigit() or int(stale) < 1:
+            raise ConfigError(
+                f"MIP_STALE_TICKET_DAYS must be a whole number of days (1 or more), not {stale!r}"
+            )
         defaults = cls()
         token = Secret(get("TELEGRAM_TOKEN") or "")
         return cls(
@@ -164,6 +170,7 @@ class Settings:
             log_level=level,
             log_message_text=get("LOG_MESSAGE_TEXT") == "1",
             retention_days=int(retention),
+            stale_ticket_days=int(stale),
             telegram_bot_username=(get("TELEGRAM_BOT_USERNAME") or "").lstrip("@") or None,
             collect_questions=get("COLLECT_QUESTIONS") == "1",
             telegram=TelegramSettings.from_env(token, env),

@@ -259,3 +259,32 @@ async def check_concurrent_openings_make_one_ticket(s: Setup) -> None:
     )
     assert len({t.code for t, _ in results}) == 1
     assert sum(new for _, new in results) == 1
+
+
+async def check_stale_tickets_close_with_a_notice_to_both_sides(s: Setup) -> None:
+    anna = await s.key_person("kp:anna", ["pl"], name="Anna")
+    held, _ = await s.queue.tickets.open_ticket(opening("tg:held"))
+    waiting, _ = await s.queue.tickets.open_ticket(opening("tg:waiting", text="czekam"))
+    await s.queue.claims.claim(anna, held.code)
+    await s.sent()
+    s.clock.advance(days=13)
+    assert await s.queue.claims.answer(anna, "Jeszcze sprawdzam.") is not None  # activity
+    await s.sent()
+    s.clock.advance(days=1, minutes=1)  # 14 days since the waiting ticket's last message
+    result = await s.queue.timers.sweep()
+    assert result.stale_closed == 1
+    assert await s.queue.tickets.active_ticket("tg:waiting") is None
+    told = await s.sent()
+    assert [r for r, _ in told] == ["tg:waiting"] and waiting.label in told[0][1].text
+    assert "14" in told[0][1].text
+    s.clock.advance(days=13)  # 14 days since Anna's answer
+    assert (await s.queue.timers.sweep()).stale_closed == 1
+    assert await s.queue.tickets.active_ticket("tg:held") is None
+    told = await s.sent()
+    assert sorted(r for r, _ in told) == ["kp:anna", "tg:held"]
+    assert all(held.label in reply.text for _, reply in told)
+    assert await s.queue.claims.active_for(anna) is None  # her messages go nowhere now
+    assert (await s.queue.timers.sweep()).stale_closed == 0  # once
+    # Closed now, they follow the retention period like any closed ticket.
+    s.clock.advance(days=91)
+    assert (await s.queue.privacy.purge(dt.timedelta(days=90)))["tickets"] == 2

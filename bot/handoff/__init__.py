@@ -15,6 +15,7 @@ are given.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from bot.core.clock import Clock, SystemClock
@@ -24,7 +25,7 @@ from bot.handoff.claims import Claims
 from bot.handoff.keypersons import KeyPersons
 from bot.handoff.retention import TICKETS
 from bot.handoff.tickets import TicketService
-from bot.handoff.timers import Timers
+from bot.handoff.timers import STALE_AFTER, Timers
 from bot.handoff.unit_of_work import Subscriber, UnitsOfWork
 from bot.storage.db import Database
 from bot.storage.dead_letters import DEAD_LETTERS
@@ -54,7 +55,12 @@ class Handoff:
 
 
 def build_handoff(
-    db: Database, schedule: Schedule, titles: Titles, *, clock: Clock | None = None
+    db: Database,
+    schedule: Schedule,
+    titles: Titles,
+    *,
+    clock: Clock | None = None,
+    stale_after: dt.timedelta = STALE_AFTER,
 ) -> Handoff:
     units = UnitsOfWork(db, clock or SystemClock())
     privacy = Privacy(db, units.clock).register(TICKETS, DEAD_LETTERS, *STORAGE_PARTS)
@@ -62,7 +68,7 @@ def build_handoff(
         tickets=TicketService(units, schedule, titles),
         key_persons=KeyPersons(units, titles),
         claims=Claims(units, titles),
-        timers=Timers(units, schedule, titles),
+        timers=Timers(units, schedule, titles, stale_after),
         privacy=privacy,
         units=units,
     )

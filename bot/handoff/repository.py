@@ -118,6 +118,11 @@ class TicketRepository:
             await self.session.scalars(select(TicketRow).where(TicketRow.user_key == user_key))
         ).all()
 
+    async def active_since_before(self, cutoff: dt.datetime) -> Sequence[TicketRow]:
+        """Open or claimed tickets created before `cutoff` (those that may have gone stale)."""
+        query = select(TicketRow).where(TicketRow.status.in_(ACTIVE), TicketRow.created_at < cutoff)
+        return (await self.session.scalars(query.order_by(TicketRow.id))).all()
+
     async def ended_before(self, cutoff: dt.datetime) -> Sequence[int]:
         query = select(TicketRow.id).where(
             TicketRow.status.in_([Status.CLOSED, Status.CANCELLED]), TicketRow.closed_at < cutoff

@@ -1,21 +1,31 @@
-"""The queue's clockwork: reminders, widening and late notices that are due.
+"""The queue's clockwork: reminders, widening, late notices and stale tickets that are due.
 
 Each mark is set in the same transaction as its messages, so a sweep is safe to run at any
 time, any number of times, and resumes after a restart exactly where the data says it is.
+
+A ticket, open or claimed, in which nobody wrote for `stale_after` (MIP_STALE_TICKET_DAYS,
+14 days by default) is closed: the user is told and may ask again, the key person holding
+it is told too; from then on it follows the retention period like any closed ticket.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
 from bot.core.handoff import notices
 from bot.core.handoff.history import Titles
 from bot.core.handoff.hours import Schedule
+from bot.core.handoff.model import Status
 from bot.handoff import steps
-from bot.handoff.unit_of_work import UnitsOfWork
+from bot.handoff.repository import key_person
+from bot.handoff.unit_of_work import UnitOfWork, UnitsOfWork
+from bot.storage.tables import TicketRow
 
 log = logging.getLogger(__name__)
+
+STALE_AFTER = dt.timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -23,18 +33,27 @@ class SweepResult:
     reminded: int = 0
     widened: int = 0
     late_notices: int = 0
+    stale_closed: int = 0
 
 
 class Timers:
-    def __init__(self, uow: UnitsOfWork, schedule: Schedule, titles: Titles) -> None:
+    def __init__(
+        self,
+        uow: UnitsOfWork,
+        schedule: Schedule,
+        titles: Titles,
+        stale_after: dt.timedelta = STALE_AFTER,
+    ) -> None:
         self.uow = uow
         self.schedule = schedule
         self.titles = titles
+        self.stale_after = stale_after
 
     async def sweep(self) -> SweepResult:
         now = self.uow.clock.now()
         reminded = widened = late = 0
         async with self.uow() as work:
+            stale = await self._close_stale(work, now)
             for row in await work.tickets.waiting():
                 waited = now - row.queued_at
                 if not row.widened and waited >= self.schedule.widen_after:
@@ -54,11 +73,41 @@ class Timers:
                         row.user_key, notices.user_late(ticket, self.schedule, now), ticket=ticket
                     )
                     late += 1
-        result = SweepResult(reminded, widened, late)
-        if reminded or widened or late:
-            log.info("queue timers: %d reminded, %d widened, %d late notices", *_counts(result))
+        result = SweepResult(reminded, widened, late, stale)
+        if reminded or widened or late or stale:
+            log.info(
+                "queue timers: %d reminded, %d widened, %d late notices, %d stale closed",
+                *_counts(result),
+            )
         return result
 
+    async def _close_stale(self, work: UnitOfWork, now: dt.datetime) -> int:
+        cutoff = now - self.stale_after
+        closed = 0
+        for row in await work.tickets.active_since_before(cutoff):
+            if _last_activity(row) >= cutoff:
+                continue
+            ticket = await work.tickets.view(row, with_messages=False)
+            if row.status == Status.CLAIMED and row.claimed_by is not None:
+                kp_row = await work.key_persons.get(row.claimed_by)
+                if kp_row is not None:
+                    kp = key_person(kp_row)
+                    work.send(kp.user_key, notices.keyperson_stale(kp, ticket), ticket=ticket)
+                    row.status = Status.CLOSED  # before the key person's next active ticket
+                    await steps.next_active(work, kp)
+            row.status, row.closed_at = Status.CLOSED, now
+            days = self.stale_after.days
+            work.send(row.user_key, notices.user_stale(ticket, days), ticket=ticket)
+            log.info("ticket %s closed: no message for %d days", ticket.label, days)
+            closed += 1
+        return closed
 
-def _counts(result: SweepResult) -> tuple[int, int, int]:
-    return result.reminded, result.widened, result.late_notices
+
+def _last_activity(row: TicketRow) -> dt.datetime:
+    """A message from either side; failing that, when it was opened, queued or claimed."""
+    marks = (row.last_message_at, row.created_at, row.queued_at, row.claimed_at)
+    return max(mark for mark in marks if mark is not None)
+
+
+def _counts(result: SweepResult) -> tuple[int, int, int, int]:
+    return result.reminded, result.widened, result.late_notices, result.stale_closed

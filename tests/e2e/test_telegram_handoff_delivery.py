@@ -6,15 +6,17 @@ did not arrive is retried; what may have arrived is recorded and not sent twice.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from bot.core.clock import SystemClock
 from bot.core.handoff import notices
 from bot.core.handoff.model import KeyPerson, Opening, Reason, Ticket
 from bot.language.i18n import Texts
-from bot.storage.tables import DeadLetterRow
+from bot.storage.tables import DeadLetterRow, TicketRow
 from tests.e2e.botapi_client import Chat, Sent
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_telegram_handoff import invited_key_person, unanswerable_question
@@ -138,3 +140,25 @@ async def test_ten_quick_answer_parts_of_a_key_person_all_reach_the_user(bot: Ru
         f"deel {part} van het antwoord" for part in range(10)
     ]
     assert await anna.silence(0.2) == []  # nothing refused at this pace
+
+
+async def test_a_stale_ticket_is_closed_with_a_notice_to_both_sides(bot: RunningBot) -> None:
+    user, anna, code = await claimed(bot)
+    long_ago = SystemClock().now() - dt.timedelta(days=15)
+    async with bot.db.session() as session, session.begin():
+        await session.execute(
+            update(TicketRow)
+            .where(TicketRow.code == code[1:])
+            .values(
+                created_at=long_ago,
+                queued_at=long_ago,
+                claimed_at=long_ago,
+                last_message_at=long_ago,
+            )
+        )
+    assert (await bot.queue.timers.sweep()).stale_closed == 1
+    to_user, to_anna = await user.reply(), await anna.reply()
+    assert code in to_user.plain and "14" in to_user.plain
+    assert Texts("nl").gettext("🙋 Talk to a person") in to_user.labels
+    assert code in to_anna.plain
+    assert await bot.queue.tickets.active_ticket(f"tg:{user.user_id}") is None

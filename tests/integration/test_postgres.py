@@ -69,6 +69,10 @@ async def test_timers_on_postgresql(setup: cases.Setup) -> None:
     await cases.check_reminders_widening_and_late_notice(setup)
 
 
+async def test_stale_tickets_on_postgresql(setup: cases.Setup) -> None:
+    await cases.check_stale_tickets_close_with_a_notice_to_both_sides(setup)
+
+
 async def test_invites_on_postgresql(setup: cases.Setup) -> None:
     await cases.check_invites_work_once_and_expire(setup)
 

@@ -45,3 +45,10 @@ def test_question_collection_is_off_by_default_and_retention_is_90_days() -> Non
 def test_retention_must_be_a_positive_number_of_days(value: str) -> None:
     with pytest.raises(ConfigError, match="MIP_RETENTION_DAYS"):
         Settings.from_env({"MIP_RETENTION_DAYS": value})
+
+
+def test_stale_tickets_close_after_fourteen_days_unless_configured() -> None:
+    assert Settings.from_env({}).stale_ticket_days == 14
+    assert Settings.from_env({"MIP_STALE_TICKET_DAYS": "3"}).stale_ticket_days == 3
+    with pytest.raises(ConfigError, match="MIP_STALE_TICKET_DAYS"):
+        Settings.from_env({"MIP_STALE_TICKET_DAYS": "never"})

@@ -101,3 +101,19 @@ async def test_within_duty_hours_but_everyone_away_promises_the_next_period(desk
     assert ticket is not None and ticket.promised_by == local(2026, 11, 24, 17, 0)
     t = Texts("bg")
     assert t.gettext("tomorrow, {hours}").split("{")[0] in opened.text
+
+
+async def test_a_stale_ticket_closes_and_the_user_can_ask_again(desk: Desk) -> None:
+    await desk.key_person("tg:kp-pl", ["pl"], name="Ola")
+    await desk.core.handle(UserEvent.button("tg:5", callbacks.language("pl")))
+    await desk.core.handle(UserEvent.button("tg:5", callbacks.PERSON))
+    first = await desk.queue.tickets.active_ticket("tg:5")
+    assert first is not None
+    await desk.delivered()
+    desk.queue.clock.advance(days=14, minutes=1)  # type: ignore[attr-defined]
+    assert (await desk.queue.timers.sweep()).stale_closed == 1
+    [closed] = (await desk.delivered())["tg:5"]
+    assert first.label in closed.text and callbacks.PERSON in data_of(closed)
+    [again] = await desk.core.handle(UserEvent.button("tg:5", callbacks.PERSON))
+    second = await desk.queue.tickets.active_ticket("tg:5")
+    assert second is not None and second.code != first.code and second.label in again.text

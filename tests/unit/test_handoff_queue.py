@@ -57,6 +57,10 @@ async def test_purge_and_forget(setup: cases.Setup) -> None:
     await cases.check_purge_and_forget(setup)
 
 
+async def test_stale_tickets_close_with_a_notice_to_both_sides(setup: cases.Setup) -> None:
+    await cases.check_stale_tickets_close_with_a_notice_to_both_sides(setup)
+
+
 async def test_concurrent_openings_make_one_ticket(setup: cases.Setup) -> None:
     await cases.check_concurrent_openings_make_one_ticket(setup)
 

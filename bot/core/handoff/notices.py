@@ -119,6 +119,33 @@ def user_late(ticket: Ticket, schedule: Schedule, now: dt.datetime) -> Reply:
     )
 
 
+def user_stale(ticket: Ticket, days: int) -> Reply:
+    """The ticket was closed after `days` days without a message."""
+    t = Texts(ticket.language)
+    return Reply(
+        t.gettext(
+            "Your question {code} is closed: nobody wrote in it for {days} days. If you still need help, ask again or talk to a person."
+        ).format(code=ticket.label, days=days),
+        buttons=(
+            (
+                Button(t.gettext("📋 Menu"), callbacks.MENU),
+                Button(t.gettext("🙋 Talk to a person"), callbacks.PERSON),
+            ),
+        ),
+        language=ticket.language,
+    )
+
+
+def keyperson_stale(kp: KeyPerson, ticket: Ticket) -> Reply:
+    t = Texts(kp.ui_language)
+    return Reply(
+        t.gettext(
+            "{code} is closed: nobody wrote in it for a long time. The user was told and can ask again."
+        ).format(code=ticket.label),
+        language=kp.ui_language,
+    )
+
+
 def keyperson_user_left(kp: KeyPerson, ticket: Ticket) -> Reply:
     t = Texts(kp.ui_language)
     return Reply(
