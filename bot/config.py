@@ -106,6 +106,22 @@ def _webhook(get: Callable[[str], str | None]) -> Webhook | None:
     return Webhook(url, Secret(secret), get("WEBHOOK_LISTEN") or "0.0.0.0", port)
 
 
+def _base_url(value: str | None) -> str | None:
+    """MIP_TELEGRAM_BASE_URL: a server address such as http://127.0.0.1:9000."""
+    if value is None:
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises ValueError on a port out of range)
+    except ValueError as e:
+        raise ConfigError(f"MIP_TELEGRAM_BASE_URL {value!r} is not a usable address: {e}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"MIP_TELEGRAM_BASE_URL must be an http:// or https:// address, not {value!r}"
+        )
+    return value.rstrip("/")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = "sqlite+aiosqlite:///data/mip.db"
@@ -166,7 +182,7 @@ class Settings:
             intents_dir=Path(get("INTENTS_DIR") or defaults.intents_dir),
             content_dir=Path(get("CONTENT_DIR") or defaults.content_dir),
             telegram_token=token,
-            telegram_base_url=get("TELEGRAM_BASE_URL"),
+            telegram_base_url=_base_url(get("TELEGRAM_BASE_URL")),
             log_level=level,
             log_message_text=get("LOG_MESSAGE_TEXT") == "1",
             retention_days=int(retention),

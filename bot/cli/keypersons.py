@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-
-import httpx
+import sys
 
 from bot.config import ConfigError, Settings
 from bot.core.handoff.hours import Schedule
@@ -14,6 +13,7 @@ from bot.language.codes import SUPPORTED
 from bot.reporting.review import purge_review_items
 from bot.storage.db import Database
 from bot.storage.privacy import Part
+from bot.telegram.identity import BotApiUnreachable, bot_username
 
 
 async def keyperson(settings: Settings, args: argparse.Namespace) -> int:
@@ -28,10 +28,15 @@ async def keyperson(settings: Settings, args: argparse.Namespace) -> int:
                 raise ConfigError(
                     f"--languages must list some of {','.join(SUPPORTED)}, not {args.languages!r}"
                 )
+            # The bot's @name first: an invite nobody can use is not made.
+            try:
+                username = settings.telegram_bot_username or await _bot_username(settings)
+            except BotApiUnreachable as e:
+                print(f"mip: {e}", file=sys.stderr)
+                return 1
             token = await handoff.key_persons.create_invite(
                 languages, args.name, dt.timedelta(days=args.days)
             )
-            username = settings.telegram_bot_username or await _bot_username(settings)
             expires = (dt.datetime.now(dt.UTC) + dt.timedelta(days=args.days)).date()
             if username:
                 print(f"https://t.me/{username}?start={token}")
@@ -69,17 +74,10 @@ async def purge(settings: Settings) -> int:
 
 
 async def _bot_username(settings: Settings) -> str | None:
+    """From the Bot API at the address `mip run` uses; None without a token."""
     if not settings.telegram_token:
         return None
-    base = (settings.telegram_base_url or "https://api.telegram.org/bot").rstrip("/")
-    try:
-        async with httpx.AsyncClient(timeout=10) as client:
-            response = await client.get(f"{base}{settings.telegram_token.get()}/getMe")
-            response.raise_for_status()
-            username = response.json()["result"].get("username")
-            return str(username) if username else None
-    except (httpx.HTTPError, KeyError, ValueError):
-        return None
+    return await bot_username(settings)
 
 
 def _handoff(settings: Settings, db: Database) -> Handoff:

@@ -37,6 +37,7 @@ from bot.core.conversation import Once
 from bot.core.events import Reply, UserEvent
 from bot.language.codes import DEFAULT, SUPPORTED, normalise
 from bot.language.i18n import Texts
+from bot.telegram.identity import api_urls
 from bot.telegram.mapping import OutgoingPart, event_for, is_private, parts_for
 from bot.telegram.request import RetryingRequest
 from bot.telegram.signing import CallbackSigner
@@ -242,8 +243,8 @@ def build_application(
         .concurrent_updates(PerChatUpdateProcessor())
     )
     if settings.telegram_base_url:
-        base = settings.telegram_base_url.rstrip("/")
-        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+        base_url, file_url = api_urls(settings)
+        builder = builder.base_url(base_url).base_file_url(file_url)
     application: TgApplication = builder.build()
     adapter = TelegramAdapter(handler, signer, updates)
     application.add_handler(TypeHandler(Update, adapter.on_update))

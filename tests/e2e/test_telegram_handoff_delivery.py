@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
+import sys
 import time
+from pathlib import Path
+from subprocess import PIPE
 
 import pytest
 from sqlalchemy import select, update
@@ -17,6 +21,7 @@ from bot.core.handoff import notices
 from bot.core.handoff.model import KeyPerson, Opening, Reason, Ticket
 from bot.language.i18n import Texts
 from bot.storage.tables import DeadLetterRow, TicketRow
+from tests.conftest import ROOT
 from tests.e2e.botapi_client import Chat, Sent
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_telegram_handoff import invited_key_person, unanswerable_question
@@ -162,3 +167,29 @@ async def test_a_stale_ticket_is_closed_with_a_notice_to_both_sides(bot: Running
     assert Texts("nl").gettext("🙋 Talk to a person") in to_user.labels
     assert code in to_anna.plain
     assert await bot.queue.tickets.active_ticket(f"tg:{user.user_id}") is None
+
+
+async def test_mip_keyperson_invite_asks_the_same_bot_api_and_its_link_works(
+    bot: RunningBot, botapi_url: str, tmp_path: Path
+) -> None:
+    """`mip keyperson invite` as staff run it, beside the running bot, on the emulator."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "MIP_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        "MIP_TELEGRAM_TOKEN": bot.token,
+        "MIP_TELEGRAM_BASE_URL": botapi_url,
+        "MIP_LOG_LEVEL": "WARNING",
+    }
+    env.pop("MIP_TELEGRAM_BOT_USERNAME", None)
+    cli = "import sys; from bot.cli.main import main; sys.exit(main(sys.argv[1:]))"
+    done = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", cli, "keyperson", "invite", "--languages", "nl",
+        env=env, stdout=PIPE, stderr=PIPE,
+    )  # fmt: skip
+    out, err = await done.communicate()
+    link = out.decode().splitlines()[0] if out else ""
+    assert done.returncode == 0 and link.startswith("https://t.me/MipTestBot?start="), err
+    newcomer = bot.chat("nl")
+    await newcomer.command(f"/start {link.rsplit('=', 1)[1]}")
+    assert "/queue" in (await newcomer.reply()).plain
