@@ -67,6 +67,7 @@ bench: $(BIN)/mip  ## benchmarks, ~15 min (not in make test): training, latency,
 	$(BIN)/python -m bench.memory
 	$(BIN)/python -m bench.claims
 	$(BIN)/python -m bench.handoff_burst
+	$(BIN)/python -m bench.handoff_faults
 	$(BIN)/python -m bench.ticket_routing
 
 content-check: $(BIN)/mip  ## validate content/ (file:line for each problem)

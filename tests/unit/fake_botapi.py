@@ -48,8 +48,8 @@ class FakeBotApi:
     calls: list[Call] = field(default_factory=list)
     # method -> what to do on its next calls, in order (an exception to raise or a response)
     failures: dict[str, list[Exception | httpx.Response]] = field(default_factory=dict)
-    # Asked first on every call: a response (or exception) to give instead, or None.
-    intercept: Callable[[httpx.Request], httpx.Response | None] | None = None
+    # Asked first on every call: a response or an exception to give instead, or None.
+    intercept: Callable[[httpx.Request], httpx.Response | Exception | None] | None = None
     # Messages Telegram carried out: answered 200, or sent and then no answer (a read
     # timeout after the server got them), as (chat_id, text).
     delivered: list[tuple[int, str]] = field(default_factory=list)
