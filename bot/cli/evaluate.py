@@ -57,7 +57,8 @@ async def run_eval(
             outcomes = await predict(examples, client, languages, _progress)
         finally:
             await client.aclose()
-    metrics = compute(outcomes, contract.answer_intents, SUPPORTED)
+    versions = {name: intent.since for name, intent in contract.intents.items()}
+    metrics = compute(outcomes, contract.answer_intents, SUPPORTED, versions)
 
     cv: CrossValidation | None = None
     if cross_validation_folds:
