@@ -73,13 +73,25 @@ def load_contract(settings: Settings) -> Contract:
 
 
 @asynccontextmanager
-async def engine_url(settings: Settings) -> AsyncIterator[str]:
-    """MIP_ENGINE_URL when set; otherwise start the local engine and stop it afterwards."""
+async def engine_client(settings: Settings, *, parse_timeout: float) -> AsyncIterator[EngineClient]:
+    """A client of MIP_ENGINE_URL (with MIP_ENGINE_TOKEN) when set; otherwise of the local
+    engine, started with its own token and stopped afterwards."""
     if settings.engine_url:
-        yield settings.engine_url
+        client = EngineClient(
+            settings.engine_url, timeout=parse_timeout, token=settings.engine_token.get() or None
+        )
+        try:
+            yield client
+        finally:
+            await client.aclose()
         return
-    async with LocalEngine(settings) as url:
-        yield url
+    local = LocalEngine(settings)
+    async with local as url:
+        client = EngineClient(url, timeout=parse_timeout, token=local.token)
+        try:
+            yield client
+        finally:
+            await client.aclose()
 
 
 @asynccontextmanager
@@ -90,8 +102,7 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
     languages = LanguageIdentifier.from_training_data(settings.intents_dir / "data" / "nlu")
     db = Database(settings.database_url)
     await db.migrate()
-    async with engine_url(settings) as url:
-        engine = EngineClient(url, timeout=settings.engine_timeout)
+    async with engine_client(settings, parse_timeout=settings.engine_timeout) as engine:
         conversation, handoff, analytics, questions = assemble(
             settings, contract, content, languages, db, engine
         )
@@ -112,7 +123,6 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
             yield app
         finally:
             await conversation.flush()
-            await engine.aclose()
             await db.dispose()
 
 
@@ -146,10 +156,14 @@ def assemble(
 
 
 def setup_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    handler = logging.StreamHandler()
+    if settings.log_format == "json":
+        from bot.monitoring.logs import JsonFormatter
+
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=settings.log_level, handlers=[handler])
     # Bot API URLs contain the token; request lines stay out of the logs.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)

@@ -73,7 +73,7 @@ class Dialogue:
         self.insight: ConversationInsight = insight or NoInsight()
         self.tailoring = Tailoring(content, subscriptions, today)
         self.menus = Menus(contract, content, today)
-        self.answers = Answers(content, self.tailoring)
+        self.answers = Answers(content, self.tailoring, self.insight.crisis)
         self.buttons: dict[Action, ButtonHandler] = {
             Action.LANGUAGES: self._on_languages,
             Action.MENU: self._on_menu,

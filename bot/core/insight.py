@@ -31,6 +31,11 @@ class ConversationInsight(Protocol):
 
     async def feedback(self, language: str, intent: str, helped: bool) -> None: ...
 
+    def crisis(self, language: str, group: str) -> None:
+        """A crisis answer was given (the group of content/crisis.yml): counted in memory for
+        the operator's metrics, nothing written, and never the text."""
+        ...
+
     async def flush(self) -> None:
         """Write what is pending (the bot calls it now and then, and when it stops)."""
         ...
@@ -61,6 +66,9 @@ class NoInsight:
         return None
 
     async def feedback(self, language: str, intent: str, helped: bool) -> None:
+        return None
+
+    def crisis(self, language: str, group: str) -> None:
         return None
 
     async def flush(self) -> None:

@@ -25,6 +25,7 @@ from bot.handoff.domain_events import (
     TicketFeedback,
     TicketOpened,
 )
+from bot.monitoring.metrics import CRISIS_ANSWERS
 from bot.reporting.recorder import Analytics
 from bot.reporting.review import QuestionCollector
 
@@ -82,6 +83,10 @@ class ReportingInsight:
             await self.analytics.feedback(language, intent, helped, session=session)
 
         await self._add(record)
+
+    def crisis(self, language: str, group: str) -> None:
+        # For the operator (Prometheus), not the municipality's report: no row is written.
+        CRISIS_ANSWERS.labels(group).inc()
 
     async def flush(self) -> None:
         """Write what is pending (also called when the bot stops)."""

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.clock import Clock, SystemClock
 from bot.core.events import Button, Reply
 from bot.core.outgoing import OutgoingMessage
+from bot.monitoring.metrics import DEAD_LETTERS
 from bot.storage.db import Database
 from bot.storage.tables import OutboxRow
 
@@ -83,6 +84,7 @@ class SqlOutbox:
             row.attempts += 1
             if retry_at is None or row.attempts >= MAX_ATTEMPTS:
                 await session.delete(row)
+                DEAD_LETTERS.inc()
                 return
             row.last_error = error[:200]
             row.not_before = retry_at
