@@ -145,16 +145,6 @@ def assemble(
     return conversation, handoff, analytics, questions
 
 
-def setup_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # Bot API URLs contain the token; request lines stay out of the logs.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-
-
 def announcer(db: Database) -> Announcer:
     """Where `mip events announce` puts announcements: the outbox, delivered by `mip run`."""
     return OutboxAnnouncer(db)

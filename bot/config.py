@@ -119,7 +119,11 @@ class Settings:
     telegram_base_url: str | None = None
     log_level: str = "INFO"
     log_message_text: bool = False
+    # Libraries' DEBUG logs and exception messages, which hold personal data (bot/logs.py).
+    unsafe_debug_logs: bool = False
     retention_days: int = 90
+    # Open or claimed tickets with no message for this long are closed (bot/handoff/retention.py).
+    stale_ticket_days: int = 14
     telegram_bot_username: str | None = None
     collect_questions: bool = False  # keep masked unanswered questions for staff review
     telegram: TelegramSettings = field(default_factory=lambda: TelegramSettings())
@@ -144,11 +148,8 @@ class Settings:
             raise ConfigError(
                 f"MIP_ENGINE_TIMEOUT must be a number of seconds, not {timeout!r}"
             ) from None
-        retention = get("RETENTION_DAYS") or "90"
-        if not retention.isdigit() or int(retention) < 1:
-            raise ConfigError(
-                f"MIP_RETENTION_DAYS must be a whole number of days (1 or more), not {retention!r}"
-            )
+        retention = _days(get, "RETENTION_DAYS", 90)
+        stale = _days(get, "STALE_TICKET_DAYS", 14)
         defaults = cls()
         token = Secret(get("TELEGRAM_TOKEN") or "")
         return cls(
@@ -163,8 +164,17 @@ class Settings:
             telegram_base_url=get("TELEGRAM_BASE_URL"),
             log_level=level,
             log_message_text=get("LOG_MESSAGE_TEXT") == "1",
-            retention_days=int(retention),
+            unsafe_debug_logs=get("UNSAFE_DEBUG_LOGS") == "1",
+            retention_days=retention,
+            stale_ticket_days=stale,
             telegram_bot_username=(get("TELEGRAM_BOT_USERNAME") or "").lstrip("@") or None,
             collect_questions=get("COLLECT_QUESTIONS") == "1",
             telegram=TelegramSettings.from_env(token, env),
         )
+
+
+def _days(get: Callable[[str], str | None], name: str, default: int) -> int:
+    value = get(name) or str(default)
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"MIP_{name} must be a whole number of days (1 or more), not {value!r}")
+    return int(value)

@@ -45,3 +45,12 @@ def test_question_collection_is_off_by_default_and_retention_is_90_days() -> Non
 def test_retention_must_be_a_positive_number_of_days(value: str) -> None:
     with pytest.raises(ConfigError, match="MIP_RETENTION_DAYS"):
         Settings.from_env({"MIP_RETENTION_DAYS": value})
+
+
+def test_unsafe_debug_logs_are_off_unless_asked_for_and_stale_tickets_close_after_14_days() -> None:
+    settings = Settings.from_env({"MIP_LOG_LEVEL": "DEBUG"})
+    assert settings.unsafe_debug_logs is False and settings.stale_ticket_days == 14
+    on = Settings.from_env({"MIP_UNSAFE_DEBUG_LOGS": "1", "MIP_STALE_TICKET_DAYS": "3"})
+    assert on.unsafe_debug_logs is True and on.stale_ticket_days == 3
+    with pytest.raises(ConfigError, match="MIP_STALE_TICKET_DAYS"):
+        Settings.from_env({"MIP_STALE_TICKET_DAYS": "0"})
