@@ -80,8 +80,8 @@ browser:  ## Debian's chromium, for the report's browser test (installed with ap
 	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium; }
 
-report: $(BIN)/mip  ## anonymous report for the municipality in reports/ (HTML + CSV)
-	$(BIN)/mip report --out reports
+report: $(BIN)/mip  ## anonymous report of the last month (make report period=2026-Q4) in reports/ (HTML + CSV)
+	$(BIN)/mip report --out reports $(if $(period),--period $(period))
 
 clean:  ## remove both environments, the model, the local database and the emulator
 	rm -rf $(VENV) .mip intents/models data $(BOTAPI)/node_modules
