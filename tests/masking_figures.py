@@ -1,8 +1,10 @@
-"""Masking measured on the corpus in tests/masking_corpus/ (written apart from the rules).
+"""Masking measured on the corpora in tests/masking_corpus/ (written apart from the rules):
+the development corpus (written before the rules changed, then looked at while changing
+them) and the held-out one (written after, never used to change them).
 
 Per language: the share of personal details that masking removes, and the share of ordinary
-words ("keep") it wrongly masks. `python -m tests.masking_figures` prints the table quoted in
-README.md; tests/unit/test_masking_corpus.py holds the floor.
+words ("keep") it wrongly masks. `python -m tests.masking_figures` prints the tables quoted
+in README.md; tests/unit/test_masking_corpus.py holds the floors.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import yaml
 from bot.reporting.masking import mask
 
 CORPUS = Path(__file__).resolve().parent / "masking_corpus"
+HELD_OUT = CORPUS / "heldout"
 LANGUAGES = ("pl", "bg", "ro", "nl")
 
 
@@ -44,8 +47,8 @@ def occurs(needle: str, text: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", text) is not None
 
 
-def measure(language: str) -> Figures:
-    corpus = yaml.safe_load((CORPUS / f"{language}.yml").read_text(encoding="utf-8"))
+def measure(language: str, folder: Path = CORPUS) -> Figures:
+    corpus = yaml.safe_load((folder / f"{language}.yml").read_text(encoding="utf-8"))
     figures = Figures(language)
     for message in corpus["messages"]:
         text = message["text"]
@@ -67,12 +70,12 @@ def measure(language: str) -> Figures:
     return figures
 
 
-def table() -> str:
+def table(folder: Path = CORPUS) -> str:
     rows = [
         "| | " + " | ".join(LANGUAGES) + " |",
         "|---|" + "---|" * len(LANGUAGES),
     ]
-    all_figures = [measure(language) for language in LANGUAGES]
+    all_figures = [measure(language, folder) for language in LANGUAGES]
     rows.append("| messages | " + " | ".join(str(f.messages) for f in all_figures) + " |")
     rows.append(
         "| personal details removed | "
@@ -88,10 +91,12 @@ def table() -> str:
 
 
 if __name__ == "__main__":
-    print(table())
-    for language in LANGUAGES:
-        figures = measure(language)
-        for detail, masked in figures.missed:
-            print(f"{language} missed {detail!r}: {masked}")
-        for word, masked in figures.lost:
-            print(f"{language} lost {word!r}: {masked}")
+    for title, folder in (("Development corpus", CORPUS), ("Held-out corpus", HELD_OUT)):
+        print(f"{title} ({folder.relative_to(CORPUS.parent.parent)})\n{table(folder)}\n")
+        for language in LANGUAGES:
+            figures = measure(language, folder)
+            for detail, masked in figures.missed:
+                print(f"  {language} missed {detail!r}: {masked}")
+            for word, masked in figures.lost:
+                print(f"  {language} lost {word!r}: {masked}")
+        print()
