@@ -11,7 +11,6 @@ more message. Before /forget the canary must be in the database, or the test pro
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 import uuid
@@ -45,19 +44,20 @@ def canary() -> str:
 
 
 class Logs:
-    """Everything logged while the bot runs: the process's stderr and pytest's records."""
+    """Everything logged while the bot runs: the process's output and pytest's records."""
 
     def __init__(self, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> None:
         self.capfd = capfd
         self.caplog = caplog
-        self.stream = io.StringIO()
+        self.stderr = ""
 
     def text(self) -> str:
         out, err = self.capfd.readouterr()
+        self.stderr += err
         records = "\n".join(
             f"{r.getMessage()} {r.exc_text or ''} {r.stack_info or ''}" for r in self.caplog.records
         )
-        return "\n".join((out, err, self.stream.getvalue(), self.caplog.text, records))
+        return "\n".join((out, self.stderr, self.caplog.text, records))
 
 
 @pytest.fixture
@@ -72,15 +72,14 @@ def token(tmp_path: Path) -> str:
 
 @pytest.fixture
 def logging_as_mip_run(token: str, logs: Logs) -> Iterator[None]:
-    """`mip run`'s logging at MIP_LOG_LEVEL=DEBUG, to stderr (the process's output), to a
-    second stream and to pytest's handler."""
+    """`mip run`'s logging at MIP_LOG_LEVEL=DEBUG: to standard error (the process's output,
+    captured by capfd, which is why `logs` comes first) and, through the root logger, to
+    pytest's handler (caplog)."""
     settings = Settings.from_env({**SETTINGS, "MIP_TELEGRAM_TOKEN": token})
-    to_stderr = setup_logging(settings)
-    to_stream = setup_logging(settings, stream=logs.stream)
+    setup = setup_logging(settings)
     assert logging.getLogger("bot").getEffectiveLevel() == logging.DEBUG
     yield
-    to_stream.undo()
-    to_stderr.undo()
+    setup.undo()
 
 
 async def canary_conversation(bot: RunningBot, canary: str, break_table: str) -> Chat:
@@ -132,7 +131,8 @@ async def erase(user: Chat) -> str:
 
 def check_logs(logs: Logs, canary: str, token: str, user_key: str) -> None:
     logged = logs.text()
-    assert "the conversation failed on update" in logged  # the failure was logged
+    assert "the conversation failed on update" in logs.stderr  # the failure was logged there
+    assert "the conversation failed on update" in logs.caplog.text
     assert "OperationalError" in logged or "ProgrammingError" in logged
     for secret in (canary, BSN, token, token.split(":")[1], user_key):
         assert secret not in logged, secret
