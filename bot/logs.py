@@ -18,6 +18,10 @@ every handler, pytest's too, and for records of any library):
 
 MIP_UNSAFE_DEBUG_LOGS=1 lifts rules 1 and 2 for debugging on a test system: logs then hold
 message text, names and Telegram ids. Rule 3 always holds.
+
+A handler that fails to write (a closed stream) stays silent: by default logging would print
+the failure's traceback to standard error, and with it the exception being handled when the
+line was logged, message and all.
 """
 
 from __future__ import annotations
@@ -160,6 +164,22 @@ def secrets_of(settings: Settings) -> list[str]:
     return [s for s in found if s]
 
 
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to `sys.stderr` as it is when the line is written, not when logging was set up
+    (a test's capture, a daemon's redirection)."""
+
+    def __init__(self) -> None:
+        logging.Handler.__init__(self)
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 @dataclass
 class LogSetup:
     """What `setup_logging` changed, so that tests can undo it."""
@@ -167,8 +187,10 @@ class LogSetup:
     handler: logging.Handler
     factory: SafeRecords
     levels: dict[str, int]
+    raise_exceptions: bool = True
 
     def undo(self) -> None:
+        logging.raiseExceptions = self.raise_exceptions
         logging.getLogger().removeHandler(self.handler)
         if logging.getLogRecordFactory() is self.factory:
             logging.setLogRecordFactory(self.factory.base)
@@ -181,20 +203,23 @@ def setup_logging(settings: Settings, *, stream: Any = None) -> LogSetup:
     level = logging.getLevelName(settings.log_level)
     unsafe = settings.unsafe_debug_logs
     root = logging.getLogger()
-    for handler in list(root.handlers):  # a second call replaces the first
-        if getattr(handler, "mip", False):
-            root.removeHandler(handler)
+    for old in list(root.handlers):  # a second call replaces the first
+        if getattr(old, "mip", False):
+            root.removeHandler(old)
     current = logging.getLogRecordFactory()
     if isinstance(current, SafeRecords):
         current = current.base
     factory = SafeRecords(Redactor(secrets_of(settings)), unsafe=unsafe, base=current)
     logging.setLogRecordFactory(factory)
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler: logging.Handler = (
+        logging.StreamHandler(stream) if stream is not None else StderrHandler()
+    )
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.mip = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     names = ["", OWN, *QUIET]
     levels = {name: logging.getLogger(name or None).level for name in names}
+    raise_exceptions, logging.raiseExceptions = logging.raiseExceptions, False
     if unsafe:
         root.setLevel(level)
         for name in (OWN, *QUIET):
@@ -207,4 +232,4 @@ def setup_logging(settings: Settings, *, stream: Any = None) -> LogSetup:
         logging.getLogger(OWN).setLevel(level)
         for name in QUIET:
             logging.getLogger(name).setLevel(max(level, logging.WARNING))
-    return LogSetup(handler, factory, levels)
+    return LogSetup(handler, factory, levels, raise_exceptions)

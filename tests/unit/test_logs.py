@@ -163,3 +163,28 @@ def test_a_safe_traceback_names_each_exception_in_the_chain_and_no_message() -> 
         shown = safe_traceback(e)
     assert "KeyError" in shown and "RuntimeError" in shown and "which led to" in shown
     assert TEXT not in shown and "raise RuntimeError(TEXT)" in shown  # code lines, not values
+
+
+def test_a_handler_that_cannot_write_prints_no_traceback(
+    configure: Configure, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Python's logging would print the failure and the exception being handled to stderr."""
+    _, stream = configure()
+    stream.close()
+    try:
+        raise RuntimeError(TEXT)
+    except RuntimeError:
+        logging.getLogger("bot.test").exception("saving failed")
+    assert TEXT not in capsys.readouterr().err
+
+
+def test_the_default_handler_writes_to_standard_error_as_it_is_now(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    setup = setup_logging(Settings.from_env({"MIP_TELEGRAM_TOKEN": TOKEN}))
+    try:
+        logging.getLogger("bot.test").warning("to standard error, token %s", TOKEN)
+    finally:
+        setup.undo()
+    err = capsys.readouterr().err
+    assert "to standard error, token [REDACTED]" in err
