@@ -82,8 +82,8 @@ browser:  ## Debian's chromium, for the report's browser test (installed with ap
 	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium; }
 
-report: $(BIN)/mip  ## anonymous report for the municipality in reports/ (HTML + CSV)
-	$(BIN)/mip report --out reports
+report: $(BIN)/mip  ## anonymous report of the last month (make report period=2026-Q4) in reports/ (HTML + CSV)
+	$(BIN)/mip report --out reports $(if $(period),--period $(period))
 
 # uv resolves once for every Python the bot supports and every platform (--universal); the
 # locks are plain pip requirements files, so installing needs nothing but pip. Pins already in a

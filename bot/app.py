@@ -25,6 +25,7 @@ from bot.periodic import background, every
 from bot.reporting import (
     Analytics,
     HandoffReporting,
+    Pseudonyms,
     QuestionCollector,
     ReportingInsight,
     purge_review_items,
@@ -55,17 +56,19 @@ class App:
     def running(self) -> contextlib.AbstractAsyncContextManager[None]:
         """The background work of a running bot: the queue's timers and retention purge,
         reloading edited content, writing the anonymous counts."""
-        retention = dt.timedelta(days=self.settings.retention_days)
         return background(
             queue_timers=every(30.0, self.handoff.timers.sweep, name="queue timers"),
-            retention=every(
-                3600.0, lambda: self.handoff.privacy.purge(retention), name="retention purge"
-            ),
+            retention=every(3600.0, self.retention, name="retention purge"),
             content_watch=self.content.watch(),
             report_counts=every(
                 5.0, self.conversation.insight.flush, name="report counts", wait_first=True
             ),
         )
+
+    async def retention(self) -> None:
+        """Abandoned tickets closed, then everything past the retention period deleted."""
+        await self.handoff.stale.close()
+        await self.handoff.privacy.purge(dt.timedelta(days=self.settings.retention_days))
 
 
 def load_contract(settings: Settings) -> Contract:
@@ -137,9 +140,18 @@ def assemble(
     """The conversation core as every entry point runs it (also the benchmarks and e2e tests):
     storage, the handoff queue, subscriptions and the anonymous reporting hooks."""
     analytics = Analytics(db)
-    questions = QuestionCollector(db, enabled=settings.collect_questions)
-    handoff = build_handoff(db, Schedule.load(settings.content_dir / "handoff.yml"), content.title)
-    handoff.privacy.register(Part("review items", purge=purge_review_items))
+    questions = QuestionCollector(
+        db, enabled=settings.collect_questions, pseudonyms=Pseudonyms.for_settings(settings)
+    )
+    handoff = build_handoff(
+        db,
+        Schedule.load(settings.content_dir / "handoff.yml"),
+        content.title,
+        stale_after=dt.timedelta(days=settings.stale_ticket_days),
+    )
+    handoff.privacy.register(
+        Part("review items", forget=questions.forget, purge=purge_review_items)
+    )
     handoff.subscribe(HandoffReporting(analytics, questions))
     conversation = Conversation(
         contract,
@@ -153,20 +165,6 @@ def assemble(
         insight=ReportingInsight(analytics, questions, batch_seconds=2.0),
     )
     return conversation, handoff, analytics, questions
-
-
-def setup_logging(settings: Settings) -> None:
-    handler = logging.StreamHandler()
-    if settings.log_format == "json":
-        from bot.monitoring.logs import JsonFormatter
-
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=settings.log_level, handlers=[handler])
-    # Bot API URLs contain the token; request lines stay out of the logs.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
 def announcer(db: Database) -> Announcer:

@@ -169,7 +169,11 @@ class Settings:
     log_format: str = "text"  # "json": one JSON object per line
     metrics_port: int | None = None  # /healthz, /readyz, /metrics; off when None
     metrics_listen: str = "0.0.0.0"
+    # Libraries' DEBUG logs and exception messages, which hold personal data (bot/logs.py).
+    unsafe_debug_logs: bool = False
     retention_days: int = 90
+    # Open or claimed tickets with no message for this long are closed (bot/handoff/retention.py).
+    stale_ticket_days: int = 14
     telegram_bot_username: str | None = None
     collect_questions: bool = False  # keep masked unanswered questions for staff review
     telegram: TelegramSettings = field(default_factory=lambda: TelegramSettings())
@@ -194,11 +198,8 @@ class Settings:
             raise ConfigError(
                 f"MIP_ENGINE_TIMEOUT must be a number of seconds, not {timeout!r}"
             ) from None
-        retention = get("RETENTION_DAYS") or "90"
-        if not retention.isdigit() or int(retention) < 1:
-            raise ConfigError(
-                f"MIP_RETENTION_DAYS must be a whole number of days (1 or more), not {retention!r}"
-            )
+        retention = _days(get, "RETENTION_DAYS", 90)
+        stale = _days(get, "STALE_TICKET_DAYS", 14)
         log_format = (get("LOG_FORMAT") or "text").lower()
         if log_format not in LOG_FORMATS:
             raise ConfigError(f"MIP_LOG_FORMAT must be text or json, not {log_format!r}")
@@ -222,8 +223,17 @@ class Settings:
             log_format=log_format,
             metrics_port=_port(get, "METRICS_PORT"),
             metrics_listen=get("METRICS_LISTEN") or defaults.metrics_listen,
-            retention_days=int(retention),
+            unsafe_debug_logs=get("UNSAFE_DEBUG_LOGS") == "1",
+            retention_days=retention,
+            stale_ticket_days=stale,
             telegram_bot_username=(get("TELEGRAM_BOT_USERNAME") or "").lstrip("@") or None,
             collect_questions=get("COLLECT_QUESTIONS") == "1",
             telegram=TelegramSettings.from_env(token, env),
         )
+
+
+def _days(get: Callable[[str], str | None], name: str, default: int) -> int:
+    value = get(name) or str(default)
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"MIP_{name} must be a whole number of days (1 or more), not {value!r}")
+    return int(value)

@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import setup_logging
+    from bot.logs import setup_logging
 
     setup_logging(settings)
     if args.command == "chat":

@@ -44,9 +44,19 @@ def decode(payload: str) -> Reply:
     )
 
 
-def enqueue(session: AsyncSession, recipient: str, reply: Reply, not_before: dt.datetime) -> None:
-    """Add a message to the outbox inside the caller's transaction."""
-    session.add(OutboxRow(recipient=recipient, payload=encode(reply), not_before=not_before))
+def enqueue(
+    session: AsyncSession,
+    recipient: str,
+    reply: Reply,
+    not_before: dt.datetime,
+    *,
+    about: str | None = None,
+) -> None:
+    """Add a message to the outbox inside the caller's transaction; `about` is the user it
+    quotes or announces, whose /forget deletes it while it waits."""
+    session.add(
+        OutboxRow(recipient=recipient, about=about, payload=encode(reply), not_before=not_before)
+    )
 
 
 class SqlOutbox:

@@ -12,8 +12,9 @@ import contextlib
 import logging
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
-from telegram import Bot
+from telegram import Bot, Update
 
 from bot.config import Settings, TelegramSettings
 from bot.core.conversation import Conversation
@@ -26,6 +27,7 @@ from bot.storage.processed_updates import SqlProcessedUpdates
 from bot.telegram.adapter import ALLOWED_UPDATES, build_application, set_command_menu
 from bot.telegram.delivery import OutboxDispatcher
 from bot.telegram.signing import CallbackSigner
+from bot.telegram.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +60,13 @@ async def run(
     async def send(chat_id: int, reply: Reply) -> None:
         await adapter.send(application.bot, chat_id, [reply])
 
+    async def receive(data: dict[str, Any]) -> None:
+        update = Update.de_json(data, application.bot)
+        if update is not None:
+            await application.update_queue.put(update)
+
     dispatcher = OutboxDispatcher(outbox, send) if outbox is not None else None
+    server: WebhookServer | None = None
     async with application:
         await application.start()
         await set_command_menu(application.bot)
@@ -66,13 +74,10 @@ async def run(
         assert updater is not None
         if telegram.webhook is not None:
             hook = telegram.webhook
-            await updater.start_webhook(
-                listen=hook.listen,
-                port=hook.port,
-                url_path=hook.path,
-                webhook_url=hook.url,
-                secret_token=hook.secret.get(),
-                allowed_updates=list(ALLOWED_UPDATES),
+            server = WebhookServer(hook.path, hook.secret.get(), receive)
+            server.start(hook.listen, hook.port)
+            await application.bot.set_webhook(
+                hook.url, secret_token=hook.secret.get(), allowed_updates=list(ALLOWED_UPDATES)
             )
             log.info("Telegram bot receives updates by webhook on %s:%d", hook.listen, hook.port)
         else:
@@ -97,7 +102,10 @@ async def run(
             housekeeping.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await housekeeping
-            await updater.stop()
+            if server is not None:
+                await server.stop()
+            if updater.running:
+                await updater.stop()
             await application.stop()
 
 

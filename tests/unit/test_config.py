@@ -106,3 +106,12 @@ def test_engine_token_and_monitoring_settings(tmp_path: Path) -> None:
     defaults = Settings.from_env({})
     assert defaults.metrics_port is None and defaults.log_format == "text"
     assert not defaults.engine_token
+
+
+def test_unsafe_debug_logs_are_off_unless_asked_for_and_stale_tickets_close_after_14_days() -> None:
+    settings = Settings.from_env({"MIP_LOG_LEVEL": "DEBUG"})
+    assert settings.unsafe_debug_logs is False and settings.stale_ticket_days == 14
+    on = Settings.from_env({"MIP_UNSAFE_DEBUG_LOGS": "1", "MIP_STALE_TICKET_DAYS": "3"})
+    assert on.unsafe_debug_logs is True and on.stale_ticket_days == 3
+    with pytest.raises(ConfigError, match="MIP_STALE_TICKET_DAYS"):
+        Settings.from_env({"MIP_STALE_TICKET_DAYS": "0"})
