@@ -60,7 +60,8 @@ async def engine_url() -> AsyncIterator[str]:
         return
     venv = os.environ.get("MIP_ENGINE_VENV") or str(ROOT / ".mip" / "engine-venv")
     settings = Settings.from_env({"MIP_INTENTS_DIR": str(INTENTS), "MIP_ENGINE_VENV": venv})
-    async with LocalEngine(settings) as url:
+    # Without a token: the tests' clients (and `mip chat` subprocesses) share it on 127.0.0.1.
+    async with LocalEngine(settings, auth=False) as url:
         yield url
 
 

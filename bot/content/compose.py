@@ -51,7 +51,7 @@ def compose(
         if name == "desks":
             return render_desks(place, language)
         if name == "rni_desk":
-            return render_rni_desk(place)
+            return render_rni_desk(place, language)
         return fill_fact(name, data.facts, language, today) or ""
 
     text = answer.variants.select(stay, municipality, fill)

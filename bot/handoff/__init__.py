@@ -5,8 +5,8 @@
     tickets.py        the migrant's side: open, write into, cancel, feedback
     keypersons.py     invites, registration, lookup, availability
     claims.py         the key person's side: queue, claim, answer, release, done
-    timers.py         reminders, widening, late notices (run by the bot's periodic loop)
-    retention.py      the handoff's part of privacy (bot/storage/privacy.py)
+    timers.py         reminders, widening, late notices, stale tickets (the periodic loop)
+    retention.py      the handoff's part of privacy (bot/storage/privacy.py), stale tickets
     steps.py          steps the services share inside a unit of work
 
 `build_handoff` wires them on one database; `Handoff` is what the core and the entry points
@@ -23,9 +23,9 @@ from bot.core.handoff.history import Titles
 from bot.core.handoff.hours import Schedule
 from bot.handoff.claims import Claims
 from bot.handoff.keypersons import KeyPersons
-from bot.handoff.retention import TICKETS
+from bot.handoff.retention import STALE_AFTER, TICKETS, StaleTickets
 from bot.handoff.tickets import TicketService
-from bot.handoff.timers import STALE_AFTER, Timers
+from bot.handoff.timers import Timers
 from bot.handoff.unit_of_work import Subscriber, UnitsOfWork
 from bot.storage.db import Database
 from bot.storage.dead_letters import DEAD_LETTERS
@@ -40,6 +40,7 @@ class Handoff:
     timers: Timers
     privacy: Privacy
     units: UnitsOfWork
+    stale: StaleTickets
 
     @property
     def schedule(self) -> Schedule:
@@ -71,4 +72,5 @@ def build_handoff(
         timers=Timers(units, schedule, titles, stale_after),
         privacy=privacy,
         units=units,
+        stale=StaleTickets(units, stale_after),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.handoff.cover import Speakers
@@ -118,9 +118,19 @@ class TicketRepository:
             await self.session.scalars(select(TicketRow).where(TicketRow.user_key == user_key))
         ).all()
 
-    async def active_since_before(self, cutoff: dt.datetime) -> Sequence[TicketRow]:
-        """Open or claimed tickets created before `cutoff` (those that may have gone stale)."""
-        query = select(TicketRow).where(TicketRow.status.in_(ACTIVE), TicketRow.created_at < cutoff)
+    async def inactive_since(self, cutoff: dt.datetime) -> Sequence[TicketRow]:
+        """Open or claimed tickets not opened, claimed, queued again or written in since
+        `cutoff` (a message from either side counts)."""
+        written = exists().where(
+            TicketMessageRow.ticket_id == TicketRow.id, TicketMessageRow.created_at >= cutoff
+        )
+        query = select(TicketRow).where(
+            TicketRow.status.in_(ACTIVE),
+            TicketRow.created_at < cutoff,
+            or_(TicketRow.claimed_at.is_(None), TicketRow.claimed_at < cutoff),
+            or_(TicketRow.queued_at.is_(None), TicketRow.queued_at < cutoff),
+            ~written,
+        )
         return (await self.session.scalars(query.order_by(TicketRow.id))).all()
 
     async def ended_before(self, cutoff: dt.datetime) -> Sequence[int]:

@@ -29,7 +29,10 @@ async def announce(
             continue
         note_of = "widened" if widened and not speaks else note
         summary = notices.summary_line(kp, ticket, titles, note_of)
-        work.send(kp.user_key, reply, kind=Kind.ANNOUNCE, ticket=ticket, summary=summary)
+        work.send(
+            kp.user_key, reply, kind=Kind.ANNOUNCE, ticket=ticket, summary=summary,
+            about=ticket.user_key,
+        )  # fmt: skip
 
 
 async def next_active(work: UnitOfWork, kp: KeyPerson) -> None:

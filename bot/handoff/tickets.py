@@ -98,6 +98,7 @@ class TicketService:
             await steps.announce(work, ticket, self.titles, widened=nobody)
             work.record(
                 TicketOpened(
+                    ticket.user_key,
                     ticket.language,
                     ticket.topic,
                     ticket.municipality,
@@ -129,6 +130,7 @@ class TicketService:
             work.send(
                 kp.user_key, notices.relay_to_keyperson(kp, view, text, correction=correction), kind=Kind.RELAY,
                 ticket=view, on_failure=Failure(row.user_key, notices.undelivered_to_keyperson(view)),
+                about=row.user_key,
             )  # fmt: skip
             return True
 

@@ -4,8 +4,9 @@ Each mark is set in the same transaction as its messages, so a sweep is safe to 
 time, any number of times, and resumes after a restart exactly where the data says it is.
 
 A ticket, open or claimed, in which nobody wrote for `stale_after` (MIP_STALE_TICKET_DAYS,
-14 days by default) is closed: the user is told and may ask again, the key person holding
-it is told too; from then on it follows the retention period like any closed ticket.
+14 days by default) is closed by bot/handoff/retention.py's close_stale, in the sweep's
+transaction: the user is told and may ask again, the key person holding it is told too;
+from then on it follows the retention period like any closed ticket.
 """
 
 from __future__ import annotations
@@ -17,15 +18,11 @@ from dataclasses import dataclass
 from bot.core.handoff import notices
 from bot.core.handoff.history import Titles
 from bot.core.handoff.hours import Schedule
-from bot.core.handoff.model import Status
 from bot.handoff import steps
-from bot.handoff.repository import key_person
-from bot.handoff.unit_of_work import UnitOfWork, UnitsOfWork
-from bot.storage.tables import TicketRow
+from bot.handoff.retention import STALE_AFTER, close_stale
+from bot.handoff.unit_of_work import UnitsOfWork
 
 log = logging.getLogger(__name__)
-
-STALE_AFTER = dt.timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -53,7 +50,7 @@ class Timers:
         now = self.uow.clock.now()
         reminded = widened = late = 0
         async with self.uow() as work:
-            stale = await self._close_stale(work, now)
+            stale = len(await close_stale(work, self.stale_after))
             for row in await work.tickets.waiting():
                 waited = now - row.queued_at
                 if not row.widened and waited >= self.schedule.widen_after:
@@ -80,33 +77,6 @@ class Timers:
                 *_counts(result),
             )
         return result
-
-    async def _close_stale(self, work: UnitOfWork, now: dt.datetime) -> int:
-        cutoff = now - self.stale_after
-        closed = 0
-        for row in await work.tickets.active_since_before(cutoff):
-            if _last_activity(row) >= cutoff:
-                continue
-            ticket = await work.tickets.view(row, with_messages=False)
-            if row.status == Status.CLAIMED and row.claimed_by is not None:
-                kp_row = await work.key_persons.get(row.claimed_by)
-                if kp_row is not None:
-                    kp = key_person(kp_row)
-                    work.send(kp.user_key, notices.keyperson_stale(kp, ticket), ticket=ticket)
-                    row.status = Status.CLOSED  # before the key person's next active ticket
-                    await steps.next_active(work, kp)
-            row.status, row.closed_at = Status.CLOSED, now
-            days = self.stale_after.days
-            work.send(row.user_key, notices.user_stale(ticket, days), ticket=ticket)
-            log.info("ticket %s closed: no message for %d days", ticket.label, days)
-            closed += 1
-        return closed
-
-
-def _last_activity(row: TicketRow) -> dt.datetime:
-    """A message from either side; failing that, when it was opened, queued or claimed."""
-    marks = (row.last_message_at, row.created_at, row.queued_at, row.claimed_at)
-    return max(mark for mark in marks if mark is not None)
 
 
 def _counts(result: SweepResult) -> tuple[int, int, int, int]:

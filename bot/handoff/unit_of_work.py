@@ -46,13 +46,15 @@ class UnitOfWork:
         ticket: Ticket | None = None,
         summary: str | None = None,
         on_failure: Failure | None = None,
+        about: str | None = None,
     ) -> None:
         """A message for someone else: delivered by the transport after commit. `on_failure`:
-        whom to tell, and what, if Telegram refuses it for good."""
+        whom to tell, and what, if Telegram refuses it for good. `about`: the user whose words
+        or ticket it carries (erased with them by /forget while it waits)."""
         code = ticket.code if ticket else None
         enqueue(
             self.session, recipient, reply, self.clock.now(),
-            kind=kind, ticket=code, summary=summary, on_failure=on_failure,
+            kind=kind, ticket=code, summary=summary, on_failure=on_failure, about=about,
         )  # fmt: skip
 
     def record(self, event: DomainEvent) -> None:

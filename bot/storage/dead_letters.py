@@ -7,7 +7,11 @@
 
 For refused and given-up messages the sender, when there is one (a relay's author, the key
 person behind a notice), is told in their language, through the outbox, that it could not
-be delivered and what to do. Each is logged at WARNING with the ticket's code, never the text.
+be delivered and what to do. Each is logged at WARNING with the ticket's code, never the text,
+and counted in mip_outbox_dead_letters (bot/monitoring/metrics.py) unless it may have arrived.
+
+A dead letter holds the message: /forget erases those to, from or about the user (the
+privacy registry, bot/storage/privacy.py), the retention period the rest.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
 from bot.core.outgoing import Kind
+from bot.monitoring.metrics import DEAD_LETTERS as COUNTED
 from bot.storage.outbox_rows import decode_failure, enqueue
 from bot.storage.privacy import Part
 from bot.storage.tables import DeadLetterRow, OutboxRow
@@ -38,6 +43,7 @@ async def bury(
     letter = DeadLetterRow(
         recipient=row.recipient,
         sender=failure.recipient if failure else None,
+        about=row.about,
         kind=row.kind,
         ticket_code=row.ticket_code,
         payload=row.payload,
@@ -47,11 +53,15 @@ async def bury(
         created_at=clock.now(),
     )
     session.add(letter)
+    if outcome != UNCERTAIN:
+        COUNTED.inc()
     if failure is not None:
-        # The notice itself has no failure notice: a refused notice ends as a dead letter.
+        # The notice itself has no failure notice: a refused notice ends as a dead letter. It
+        # is about the user of the ticket (the failed message's recipient, unless that was a
+        # key person reading the user's words), so that user's /forget takes it back too.
         enqueue(
             session, failure.recipient, failure.reply, clock.now(),
-            kind=Kind.FAILURE, ticket=row.ticket_code,
+            kind=Kind.FAILURE, ticket=row.ticket_code, about=row.about or row.recipient,
         )  # fmt: skip
     await session.flush()
     log.warning(
@@ -71,7 +81,11 @@ async def bury(
 async def _forget(session: AsyncSession, user_key: str, _clock: Clock) -> int:
     done = await session.execute(
         delete(DeadLetterRow).where(
-            or_(DeadLetterRow.recipient == user_key, DeadLetterRow.sender == user_key)
+            or_(
+                DeadLetterRow.recipient == user_key,
+                DeadLetterRow.sender == user_key,
+                DeadLetterRow.about == user_key,
+            )
         )
     )
     return int(getattr(done, "rowcount", 0) or 0)

@@ -63,11 +63,14 @@ def enqueue(
     ticket: str | None = None,
     summary: str | None = None,
     on_failure: Failure | None = None,
+    about: str | None = None,
 ) -> None:
-    """Add a message to the outbox inside the caller's transaction."""
+    """Add a message to the outbox inside the caller's transaction; `about` is the user it
+    quotes or announces, whose /forget deletes it while it waits."""
     session.add(
         OutboxRow(
             recipient=recipient,
+            about=about,
             payload=encode(reply),
             not_before=not_before,
             kind=kind.value,

@@ -186,6 +186,9 @@ class OutboxRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     recipient: Mapped[str] = mapped_column(String(64), index=True)
+    # The user a message to someone else is about (a key person's copy of a user's message,
+    # an announcement of their ticket): /forget deletes it while it waits.
+    about: Mapped[str | None] = mapped_column(String(64), index=True)
     payload: Mapped[str] = mapped_column(Text)  # the Reply as JSON
     not_before: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -203,14 +206,16 @@ class OutboxRow(Base):
 class DeadLetterRow(Base):
     """A message Telegram refused for good, or that may not have arrived: kept, never silent.
 
-    Holds the message (personal data): erased with its recipient or sender on /forget and
-    after the retention period (bot/storage/dead_letters.py)."""
+    Holds the message (personal data): erased with its recipient, its sender or the user it
+    is about on /forget, and after the retention period (bot/storage/dead_letters.py)."""
 
     __tablename__ = "dead_letters"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     recipient: Mapped[str] = mapped_column(String(64), index=True)
     sender: Mapped[str | None] = mapped_column(String(64), index=True)  # who was told
+    # The user it quotes or announces (OutboxRow.about): erased with them by /forget.
+    about: Mapped[str | None] = mapped_column(String(64), index=True)
     kind: Mapped[str] = mapped_column(String(12))
     ticket_code: Mapped[str | None] = mapped_column(String(8))
     payload: Mapped[str] = mapped_column(Text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import Counter
 from collections.abc import Awaitable
 from typing import Any, Protocol
@@ -37,6 +38,7 @@ from bot.core.conversation import Once
 from bot.core.events import Reply, UserEvent
 from bot.language.codes import DEFAULT, SUPPORTED, normalise
 from bot.language.i18n import Texts
+from bot.monitoring.metrics import REPLY_SECONDS, UPDATES
 from bot.telegram.identity import api_urls
 from bot.telegram.mapping import OutgoingPart, event_for, is_private, parts_for
 from bot.telegram.request import RetryingRequest
@@ -108,6 +110,12 @@ def _chat_key(update: object) -> int | None:
     return update.effective_user.id if update.effective_user else None
 
 
+def _kind(update: Update) -> str:
+    if update.callback_query is not None:
+        return "button"
+    return "message" if update.message is not None else "other"
+
+
 class TelegramAdapter:
     def __init__(
         self, handler: EventHandler, signer: CallbackSigner, updates: UpdateLog | None = None
@@ -127,6 +135,8 @@ class TelegramAdapter:
         return False
 
     async def on_update(self, update: Update, context: TgContext) -> None:
+        received = time.perf_counter()
+        UPDATES.labels(_kind(update)).inc()
         if update.callback_query is not None:
             # Stops the client's spinner; failing to do so must not cost the answer.
             try:
@@ -154,6 +164,7 @@ class TelegramAdapter:
             log.exception("the conversation failed on update %d", update.update_id)
             replies = [self.sorry(event.locale_hint)]
         await self.send(context.bot, update.effective_chat.id, replies)
+        REPLY_SECONDS.observe(time.perf_counter() - received)
 
     async def on_membership(self, update: Update, context: TgContext) -> None:
         change = update.my_chat_member

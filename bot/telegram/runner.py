@@ -10,7 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from functools import partial
+from typing import Any
+
+from telegram import Bot, Update
 
 from bot.config import Settings, TelegramSettings
 from bot.core.conversation import Conversation
@@ -22,6 +26,7 @@ from bot.storage.processed_updates import SqlProcessedUpdates
 from bot.telegram.adapter import ALLOWED_UPDATES, build_application, set_command_menu
 from bot.telegram.delivery import BotSender, OutboxDispatcher
 from bot.telegram.signing import CallbackSigner
+from bot.telegram.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +42,10 @@ async def run(
     telegram: TelegramSettings | None = None,
     stop: asyncio.Event | None = None,
     started: asyncio.Event | None = None,
+    on_started: Callable[[Bot], None] | None = None,
 ) -> None:
-    """Serve until cancelled or `stop` is set; `started` is set once updates are received."""
+    """Serve until cancelled or `stop` is set; `started` is set and `on_started` called with
+    the Bot (for the readiness check) once updates are received."""
     telegram = telegram or settings.telegram
     updates = SqlProcessedUpdates(db)
     application, adapter = build_application(
@@ -50,7 +57,14 @@ async def run(
     stop = stop or asyncio.Event()
 
     sender = BotSender(application.bot, adapter.signer)
+
+    async def receive(data: dict[str, Any]) -> None:
+        update = Update.de_json(data, application.bot)
+        if update is not None:
+            await application.update_queue.put(update)
+
     dispatcher = OutboxDispatcher(outbox, sender) if outbox is not None else None
+    server: WebhookServer | None = None
     async with application:
         await application.start()
         await set_command_menu(application.bot)
@@ -58,13 +72,10 @@ async def run(
         assert updater is not None
         if telegram.webhook is not None:
             hook = telegram.webhook
-            await updater.start_webhook(
-                listen=hook.listen,
-                port=hook.port,
-                url_path=hook.path,
-                webhook_url=hook.url,
-                secret_token=hook.secret.get(),
-                allowed_updates=list(ALLOWED_UPDATES),
+            server = WebhookServer(hook.path, hook.secret.get(), receive)
+            server.start(hook.listen, hook.port)
+            await application.bot.set_webhook(
+                hook.url, secret_token=hook.secret.get(), allowed_updates=list(ALLOWED_UPDATES)
             )
             log.info("Telegram bot receives updates by webhook on %s:%d", hook.listen, hook.port)
         else:
@@ -76,6 +87,8 @@ async def run(
         )
         if dispatcher is not None:
             dispatcher.start()
+        if on_started is not None:
+            on_started(application.bot)
         if started is not None:
             started.set()
         try:
@@ -87,7 +100,10 @@ async def run(
             housekeeping.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await housekeeping
-            await updater.stop()
+            if server is not None:
+                await server.stop()
+            if updater.running:
+                await updater.stop()
             await application.stop()
 
 

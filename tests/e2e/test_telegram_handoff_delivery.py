@@ -20,7 +20,7 @@ from bot.core.clock import SystemClock
 from bot.core.handoff import notices
 from bot.core.handoff.model import KeyPerson, Opening, Reason, Ticket
 from bot.language.i18n import Texts
-from bot.storage.tables import DeadLetterRow, TicketRow
+from bot.storage.tables import DeadLetterRow, TicketMessageRow, TicketRow
 from tests.conftest import ROOT
 from tests.e2e.botapi_client import Chat, Sent
 from tests.e2e.conftest import RunningBot
@@ -160,6 +160,12 @@ async def test_a_stale_ticket_is_closed_with_a_notice_to_both_sides(bot: Running
                 claimed_at=long_ago,
                 last_message_at=long_ago,
             )
+        )
+        ticket_id = select(TicketRow.id).where(TicketRow.code == code[1:]).scalar_subquery()
+        await session.execute(
+            update(TicketMessageRow)
+            .where(TicketMessageRow.ticket_id == ticket_id)
+            .values(created_at=long_ago)
         )
     assert (await bot.queue.timers.sweep()).stale_closed == 1
     to_user, to_anna = await user.reply(), await anna.reply()

@@ -69,7 +69,7 @@ async def test_timers_on_postgresql(setup: cases.Setup) -> None:
     await cases.check_reminders_widening_and_late_notice(setup)
 
 
-async def test_stale_tickets_on_postgresql(setup: cases.Setup) -> None:
+async def test_stale_tickets_close_in_the_timers_sweep_on_postgresql(setup: cases.Setup) -> None:
     await cases.check_stale_tickets_close_with_a_notice_to_both_sides(setup)
 
 
@@ -79,6 +79,14 @@ async def test_invites_on_postgresql(setup: cases.Setup) -> None:
 
 async def test_purge_and_forget_on_postgresql(setup: cases.Setup) -> None:
     await cases.check_purge_and_forget(setup)
+
+
+async def test_forget_takes_back_waiting_messages_on_postgresql(setup: cases.Setup) -> None:
+    await cases.check_forget_takes_back_what_waits_for_key_persons(setup)
+
+
+async def test_stale_tickets_closed_then_purged_on_postgresql(setup: cases.Setup) -> None:
+    await cases.check_stale_tickets_are_closed_then_purged(setup)
 
 
 async def test_outbox_and_timers_survive_a_restart_on_postgresql(schema: dict[str, Any]) -> None:
@@ -106,3 +114,7 @@ async def test_relaxed_transactions_do_not_wait_for_fsync_and_others_do(pg_db: D
         assert await connection.scalar(text("SHOW synchronous_commit")) == "off"
     async with pg_db.engine.begin() as connection:
         assert await connection.scalar(text("SHOW synchronous_commit")) == "on"
+
+
+async def test_forget_and_dead_letters_on_postgresql(setup: cases.Setup) -> None:
+    await cases.check_forget_leaves_no_failure_notice_or_dead_letter_about_the_user(setup)

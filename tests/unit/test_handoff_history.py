@@ -7,8 +7,8 @@ import datetime as dt
 
 from bot.core import callbacks
 from bot.core.events import Reply, UserEvent
-from bot.core.handoff import history
-from bot.core.handoff.model import Reason, Status, Ticket, TicketMessage
+from bot.core.handoff import history, notices
+from bot.core.handoff.model import KeyPerson, Reason, Status, Ticket, TicketMessage
 from bot.core.textsize import cut_utf16, split_utf16, utf16_len
 from bot.language.i18n import Texts
 from bot.telegram.mapping import MAX_TEXT, parts_for
@@ -52,7 +52,7 @@ def ticket_with(messages: list[str]) -> Ticket:
     )  # fmt: skip
 
 
-def test_the_whole_history_comes_in_parts_and_an_announcement_keeps_the_newest() -> None:
+def test_the_whole_history_comes_in_parts_and_an_announcement_quotes_none_of_it() -> None:
     t, texts = Texts("nl"), [long_message(i) for i in range(6)]
     ticket = ticket_with(texts)
     parts = history.parts(t, ticket, lambda _l, i: i, "intro")
@@ -61,10 +61,10 @@ def test_the_whole_history_comes_in_parts_and_an_announcement_keeps_the_newest()
     joined = "\n".join(parts)
     assert all(text in joined for text in texts)  # every message, whole
     assert [joined.index(text) for text in texts] == sorted(joined.index(text) for text in texts)
-    one = history.latest(t, ticket, lambda _l, i: i)
-    assert utf16_len(one) <= history.ANNOUNCE_MAX and texts[-1] in one and texts[0] not in one
-    note = t.gettext("… {count} earlier messages: the claim shows all of them.")
-    assert note.format(count=sum(text not in one for text in texts)) in one
+    # An announcement goes to every key person before anyone claims: code and topic only.
+    kp = KeyPerson(1, "tg:kp", "Ala", ("pl",), "nl", available=True, active_ticket_id=None)
+    one = notices.announcement(kp, ticket, lambda _l, i: i).text
+    assert "#K7Q2" in one and not any(text[:40] in one for text in texts)
     # One message longer than a message: split, still whole when joined.
     huge = ticket_with(["x" * 9000])
     pieces = history.parts(t, huge, lambda _l, i: i)

@@ -61,6 +61,14 @@ async def test_stale_tickets_close_with_a_notice_to_both_sides(setup: cases.Setu
     await cases.check_stale_tickets_close_with_a_notice_to_both_sides(setup)
 
 
+async def test_forget_takes_back_what_waits_for_key_persons(setup: cases.Setup) -> None:
+    await cases.check_forget_takes_back_what_waits_for_key_persons(setup)
+
+
+async def test_stale_tickets_are_closed_then_purged(setup: cases.Setup) -> None:
+    await cases.check_stale_tickets_are_closed_then_purged(setup)
+
+
 async def test_concurrent_openings_make_one_ticket(setup: cases.Setup) -> None:
     await cases.check_concurrent_openings_make_one_ticket(setup)
 
@@ -75,3 +83,9 @@ async def test_pending_outbox_and_timers_survive_a_restart(db_path: Path) -> Non
         return db
 
     await cases.check_timers_survive_a_restart(new_db, path_db)
+
+
+async def test_forget_leaves_no_failure_notice_or_dead_letter_about_the_user(
+    setup: cases.Setup,
+) -> None:
+    await cases.check_forget_leaves_no_failure_notice_or_dead_letter_about_the_user(setup)

@@ -288,3 +288,14 @@ def test_cli_announce_dry_run(
     assert "would announce fixture-tax-evening (2026-12-01) to 0 subscriber(s)" in out or (
         "no upcoming event left" in out
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "name"), [("pl", "Haga"), ("bg", "Хага"), ("ro", "Haga"), ("nl", "Den Haag")]
+)
+def test_the_rni_desk_is_named_in_the_readers_language(language: str, name: str) -> None:
+    from bot.content.municipalities import RNI_DESKS, render_rni_desk
+
+    everywhere = render_rni_desk(None, language).split(", ")
+    assert len(everywhere) == len(RNI_DESKS) and name in everywhere
+    assert "The Hague" not in everywhere

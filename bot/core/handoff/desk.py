@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.core import callbacks
 from bot.core.events import Button, EventKind, Reply, UserEvent
-from bot.core.handoff import history, notices
+from bot.core.handoff import notices
 from bot.core.handoff.model import ClaimOutcome, KeyPerson, Ticket
 from bot.core.handoff.ports import HandoffPort
 from bot.language.codes import SUPPORTED, name_in, native_name
@@ -156,7 +156,7 @@ class KeyPersonDesk:
 
     def _queued(self, ticket: Ticket, t: Texts) -> Reply:
         return Reply(
-            history.latest(t, ticket, self.handoff.claims.titles),
+            notices.summary(t, ticket, self.handoff.claims.titles),
             buttons=(
                 (
                     Button(

@@ -1,9 +1,9 @@
 """A ticket as a key person reads it: nothing cut, the newest first to be kept.
 
 Claiming a ticket and `/ticket CODE` show the whole history, in as many messages as it takes
-(each within Telegram's limit, counted in UTF-16 units, numbered "2/3"). An announcement or
-a /queue entry is one message: the ticket's facts and its newest messages that fit, with a
-line saying how many earlier ones the claim will show.
+(each within Telegram's limit, counted in UTF-16 units, numbered "2/3"). An announcement, a
+digest line or a /queue entry quotes none of it: code, language and topic only
+(notices.summary), so the user's words go to the one key person who claims the ticket.
 """
 
 from __future__ import annotations
@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.core.handoff.model import Ticket, TicketMessage
-from bot.core.textsize import cut_utf16, split_utf16, utf16_len
+from bot.core.textsize import split_utf16, utf16_len
 from bot.language.codes import name_in
 from bot.language.i18n import Texts
 
 PART_MAX = 4000  # units per message of a full history (Telegram: 4096; room for "2/3")
-ANNOUNCE_MAX = 3500  # units of an announcement, which also carries its Claim button
 
 # (language, intent) -> the answer's title in that language
 Titles = Callable[[str, str], str]
@@ -57,27 +56,6 @@ def describe_ticket(t: Texts, ticket: Ticket, titles: Titles) -> str:
 def line(message: TicketMessage) -> str:
     who = "🙋" if message.author == "user" else "👤"
     return f"{who}{' ✏️' if message.correction else ''} {message.text}"
-
-
-def latest(t: Texts, ticket: Ticket, titles: Titles, head: str = "") -> str:
-    """One message: `head`, the ticket's facts and its newest messages that fit."""
-    top = "\n".join(part for part in (head, describe_ticket(t, ticket, titles)) if part)
-    lines = [line(m) for m in ticket.messages]
-    if not lines:
-        return top
-    earlier_note = t.gettext("… {count} earlier messages: the claim shows all of them.")
-    budget = ANNOUNCE_MAX - utf16_len(top) - utf16_len(earlier_note) - 8
-    kept: list[str] = []
-    for text in reversed(lines):
-        if utf16_len(text) + 1 > budget:
-            break
-        kept.insert(0, text)
-        budget -= utf16_len(text) + 1
-    if not kept:  # the newest alone is longer than a message: as much of it as fits
-        kept = [cut_utf16(lines[-1], budget - 1) + "…"]
-    earlier = len(lines) - len(kept)
-    note = [earlier_note.format(count=earlier)] if earlier else []
-    return "\n".join([top, "", *note, *kept])
 
 
 def parts(t: Texts, ticket: Ticket, titles: Titles, head: str = "") -> list[str]:

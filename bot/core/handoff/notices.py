@@ -1,7 +1,10 @@
 """The messages the queue sends to key persons and users, in the reader's language.
 
-Key persons see a ticket code, the language, the topic and the messages: never who the
-user is on Telegram.
+Key persons never see who the user is on Telegram. An announcement of a new ticket, which
+goes to every available key person, shows its code, language and topic only; the user's
+messages and what the bot knows of them (stay, municipality) are shown to the one key
+person who claims it. A user's /forget can then take back what has not been delivered, and
+fewer copies of it sit in key persons' chats.
 """
 
 from __future__ import annotations
@@ -19,6 +22,14 @@ from bot.language.codes import name_in
 from bot.language.i18n import Texts
 
 
+def summary(t: Texts, ticket: Ticket, titles: Titles) -> str:
+    """The ticket as every key person may see it before it is claimed: code, language, topic."""
+    lines = [f"{ticket.label} · {name_in(ticket.language, t.language)}"]
+    if ticket.topic:
+        lines.append(t.gettext("Topic: {topic}").format(topic=titles(t.language, ticket.topic)))
+    return "\n".join(lines)
+
+
 def announcement(kp: KeyPerson, ticket: Ticket, titles: Titles, *, note: str = "") -> Reply:
     t = Texts(kp.ui_language)
     head = {
@@ -29,7 +40,7 @@ def announcement(kp: KeyPerson, ticket: Ticket, titles: Titles, *, note: str = "
         ),
     }[note]
     return Reply(
-        history.latest(t, ticket, titles, head),
+        f"{head}\n{summary(t, ticket, titles)}",
         buttons=(
             (
                 Button(
@@ -120,11 +131,10 @@ def user_late(ticket: Ticket, schedule: Schedule, now: dt.datetime) -> Reply:
 
 
 def user_stale(ticket: Ticket, days: int) -> Reply:
-    """The ticket was closed after `days` days without a message."""
     t = Texts(ticket.language)
     return Reply(
         t.gettext(
-            "Your question {code} is closed: nobody wrote in it for {days} days. If you still need help, ask again or talk to a person."
+            "Your question {code} was closed because nobody wrote in it for {days} days. If you still need help, ask again or talk to a person."
         ).format(code=ticket.label, days=days),
         buttons=(
             (
@@ -136,12 +146,12 @@ def user_stale(ticket: Ticket, days: int) -> Reply:
     )
 
 
-def keyperson_stale(kp: KeyPerson, ticket: Ticket) -> Reply:
+def keyperson_stale(kp: KeyPerson, ticket: Ticket, days: int) -> Reply:
     t = Texts(kp.ui_language)
     return Reply(
         t.gettext(
-            "{code} is closed: nobody wrote in it for a long time. The user was told and can ask again."
-        ).format(code=ticket.label),
+            "{code} was closed after {days} days without messages. Nothing more to do."
+        ).format(code=ticket.label, days=days),
         language=kp.ui_language,
     )
 
@@ -180,7 +190,7 @@ def digest(language: str, items: Sequence[tuple[str, str]], waiting: int) -> Rep
         "",
         *(line for _, line in items),
         "",
-        t.gettext("/queue shows them with the messages; the oldest first."),
+        t.gettext("/queue lists them, the oldest first; claiming one shows its messages."),
     ]
     claims = [
         Button(t.gettext("✋ Claim {code}").format(code=f"#{code}"), callbacks.claim(code))

@@ -1,20 +1,20 @@
 """The handoff keeps its promises (issue 15): tickets without a promised time, the time of a
 ticket's latest message (either side, and the key person's), edited messages marked; the
 outbox's kind, priority, ticket code, digest line, failure notice and delivered parts; dead
-letters.
+letters, with the user each is about (erased with them by /forget).
 
 Only columns are added: on SQLite a changed column would rebuild the table, and dropping
 the old `tickets` with foreign keys on would cascade into its messages.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("recipient", sa.String(64), nullable=False, index=True),
         sa.Column("sender", sa.String(64), index=True),
+        sa.Column("about", sa.String(64), index=True),
         sa.Column("kind", sa.String(12), nullable=False),
         sa.Column("ticket_code", sa.String(8)),
         sa.Column("payload", sa.Text, nullable=False),
