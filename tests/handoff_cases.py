@@ -18,7 +18,7 @@ from bot.core.handoff.hours import Schedule
 from bot.core.handoff.model import ClaimOutcome, KeyPerson, Opening, Reason, Status
 from bot.handoff import Handoff, build_handoff
 from bot.storage.db import Database
-from bot.storage.outbox import SqlOutbox
+from bot.storage.outbox import LEASE, OutboxAnnouncer, SqlOutbox
 
 SCHEDULE = Path(__file__).resolve().parent.parent / "content" / "handoff.yml"
 # Monday 23 November 2026, 10:00 in Amsterdam: inside duty hours.
@@ -206,6 +206,25 @@ async def check_failed_delivery_is_retried_then_given_up(s: Setup) -> None:
     assert [m.id for m in await s.outbox.due()] == [message.id]
     await s.outbox.mark_failed(message.id, "bot was blocked by the user", None)
     assert await s.outbox.due() == [] and await s.outbox.pending() == 0
+
+
+async def check_outbox_claims_one_message_per_recipient_spaced_and_leased(s: Setup) -> None:
+    outbox = SqlOutbox(s.db, s.clock, spacing=dt.timedelta(seconds=1))
+    announcer = OutboxAnnouncer(s.db, s.clock)
+    for i in range(3):
+        await announcer.enqueue("tg:1", Reply(f"one {i}"))
+    await announcer.enqueue("tg:2", Reply("two"))
+    first = await outbox.claim()
+    assert [(m.recipient, m.reply.text) for m in first] == [("tg:1", "one 0"), ("tg:2", "two")]
+    assert await outbox.claim() == []  # taken: not again, and tg:1's next waits its turn
+    await outbox.mark_sent(first[0].id)
+    assert await outbox.claim() == []  # tg:1's next message waits a second
+    s.clock.advance(seconds=1)
+    [second] = await outbox.claim()
+    assert second.reply.text == "one 1"
+    # Never marked (the process holding the claims died): due again once the lease ran out.
+    s.clock.advance(seconds=LEASE.total_seconds() + 1)
+    assert sorted(m.reply.text for m in await outbox.claim()) == ["one 1", "two"]
 
 
 async def check_invites_work_once_and_expire(s: Setup) -> None:

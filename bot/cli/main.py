@@ -152,12 +152,13 @@ async def _chat(settings: Settings, language: str | None, who: str) -> int:
 async def _telegram(settings: Settings) -> int:
     from bot.app import open_app
     from bot.storage.outbox import SqlOutbox
+    from bot.telegram.delivery import PER_CHAT_GAP
     from bot.telegram.runner import run
 
     if not settings.telegram_token:
         raise ConfigError("MIP_TELEGRAM_TOKEN is not set (the token BotFather gave you)")
     async with open_app(settings) as app, app.running():
-        outbox = SqlOutbox(app.db, prefix="tg:")
+        outbox = SqlOutbox(app.db, prefix="tg:", spacing=PER_CHAT_GAP)
         await run(settings, app.conversation, app.db, outbox=outbox, telegram=settings.telegram)
     return 0
 

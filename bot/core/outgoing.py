@@ -28,6 +28,12 @@ class OutboxSource(Protocol):
         """Pending messages whose time has come, oldest first."""
         ...
 
+    async def claim(self, limit: int = 50) -> list[OutgoingMessage]:
+        """Due messages this process delivers now, oldest first: no other process gets them
+        meanwhile, and at most one per recipient is in hand at a time (so a recipient's
+        messages keep their order, and the source may space them out)."""
+        ...
+
     async def mark_sent(self, message_id: int) -> None: ...
 
     async def mark_failed(self, message_id: int, error: str, retry_at: dt.datetime | None) -> None:

@@ -2,6 +2,8 @@
 
 Each mark is set in the same transaction as its messages, so a sweep is safe to run at any
 time, any number of times, and resumes after a restart exactly where the data says it is.
+Replicas on one PostgreSQL sweep one at a time (a replica that finds another sweeping skips
+its round), so two never send the same reminder.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class Timers:
         now = self.uow.clock.now()
         reminded = widened = late = 0
         async with self.uow() as work:
+            if not await self.uow.db.only_one(work.session, "queue timers"):
+                return SweepResult()
             for row in await work.tickets.waiting():
                 waited = now - row.queued_at
                 if not row.widened and waited >= self.schedule.widen_after:

@@ -1,4 +1,11 @@
-"""The outbox table: messages for other users, delivered by the transport after commit."""
+"""The outbox table: messages for other users, delivered by the transport after commit.
+
+Several bot processes (replicas) may deliver from one table. A deliverer `claim`s messages:
+one statement marks them taken for a lease (their `not_before` moves LEASE ahead), so no
+other process takes them meanwhile, and takes only a recipient's oldest message, so one
+recipient's messages go out one at a time, in order, whichever process sends them. A
+process that dies holding a claim delays those messages by the lease, never loses them.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +13,9 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.events import Button, Reply
@@ -17,6 +25,9 @@ from bot.storage.tables import OutboxRow
 
 # Attempts before a message is given up (e.g. the user blocked the bot for good).
 MAX_ATTEMPTS = 8
+# How long a claimed message is reserved for the process that claimed it; a deliverer sends
+# nothing it claimed longer ago than half of this (bot/telegram/delivery.py).
+LEASE = dt.timedelta(seconds=60)
 
 
 def encode(reply: Reply) -> str:
@@ -51,29 +62,72 @@ def enqueue(session: AsyncSession, recipient: str, reply: Reply, not_before: dt.
 class SqlOutbox:
     """OutboxSource on the database: what the transport delivers, and its bookkeeping."""
 
-    def __init__(self, db: Database, clock: Clock | None = None, *, prefix: str = "") -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock | None = None,
+        *,
+        prefix: str = "",
+        spacing: dt.timedelta = dt.timedelta(0),
+    ) -> None:
         self.db = db
         self.clock = clock or SystemClock()
         self.prefix = prefix  # deliver only to these user keys, e.g. "tg:"
+        self.spacing = spacing  # at least this between two messages to one recipient
 
     async def due(self, limit: int = 50) -> list[OutgoingMessage]:
+        """A look at what is due, oldest first (claims nothing)."""
         async with self.db.session() as session:
             rows = await session.scalars(
                 select(OutboxRow)
-                .where(
-                    OutboxRow.not_before <= self.clock.now(),
-                    OutboxRow.recipient.startswith(self.prefix, autoescape=True),
-                )
+                .where(OutboxRow.not_before <= self.clock.now(), self._ours())
                 .order_by(OutboxRow.id)
                 .limit(limit)
             )
             return [OutgoingMessage(row.id, row.recipient, decode(row.payload)) for row in rows]
 
+    async def claim(self, limit: int = 50) -> list[OutgoingMessage]:
+        """Due messages for this process to deliver now, each its recipient's oldest, oldest
+        first; reserved for LEASE. Rows another process is claiming at this moment are
+        skipped (PostgreSQL's SKIP LOCKED; SQLite has one process)."""
+        now = self.clock.now()
+        older = aliased(OutboxRow)
+        oldest_of_recipient = ~exists().where(
+            older.recipient == OutboxRow.recipient, older.id < OutboxRow.id
+        )
+        taken = (
+            select(OutboxRow.id)
+            .where(OutboxRow.not_before <= now, self._ours(), oldest_of_recipient)
+            .order_by(OutboxRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        async with self.db.session() as session, session.begin():
+            rows = await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(taken.scalar_subquery()))
+                .values(not_before=now + LEASE)
+                .returning(OutboxRow.id, OutboxRow.recipient, OutboxRow.payload)
+            )
+            claimed = sorted(rows.all())
+        return [
+            OutgoingMessage(id_, recipient, decode(payload)) for id_, recipient, payload in claimed
+        ]
+
     async def mark_sent(self, message_id: int) -> None:
         # Delivered messages are deleted at once: the outbox keeps no message text longer
         # than it must.
         async with self.db.session() as session, session.begin():
-            await session.execute(delete(OutboxRow).where(OutboxRow.id == message_id))
+            recipient = await session.scalar(
+                delete(OutboxRow).where(OutboxRow.id == message_id).returning(OutboxRow.recipient)
+            )
+            if recipient is not None and self.spacing:
+                after = self.clock.now() + self.spacing
+                await session.execute(
+                    update(OutboxRow)
+                    .where(OutboxRow.recipient == recipient, OutboxRow.not_before < after)
+                    .values(not_before=after)
+                )
 
     async def mark_failed(self, message_id: int, error: str, retry_at: dt.datetime | None) -> None:
         async with self.db.session() as session, session.begin():
@@ -86,6 +140,9 @@ class SqlOutbox:
                 return
             row.last_error = error[:200]
             row.not_before = retry_at
+
+    def _ours(self) -> Any:
+        return OutboxRow.recipient.startswith(self.prefix, autoescape=True)
 
     async def pending(self) -> int:
         async with self.db.session() as session:

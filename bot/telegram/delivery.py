@@ -1,8 +1,10 @@
 """Delivers the outbox (bot.core.outgoing): messages the core wrote for users other than the sender.
 
 A background task of the running bot. It sends through the same Bot as the replies, so the
-same rate limiter (about 30 messages a second overall) and retries apply, and it keeps about
-a second between two outbox messages to the same chat (Telegram's advice per chat).
+same rate limiter (about 30 messages a second overall) and retries apply. What it sends it
+has claimed (bot.storage.outbox), so replicas never send a message twice, and the outbox
+keeps about a second between two messages to the same chat (PER_CHAT_GAP, Telegram's advice
+per chat) whichever replica sends them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.core.events import Reply
 from bot.core.outgoing import OutboxSource, OutgoingMessage
+from bot.storage.outbox import LEASE
 from bot.telegram.mapping import chat_id_of
 from bot.telegram.request import never_sent
 
@@ -26,8 +29,11 @@ log = logging.getLogger(__name__)
 Send = Callable[[int, Reply], Awaitable[None]]
 Clock = Callable[[], float]
 
-PER_CHAT_GAP = 1.0  # seconds between two outbox messages to one chat
+PER_CHAT_GAP = dt.timedelta(seconds=1)  # between two outbox messages to one chat
 NETWORK_RETRY = dt.timedelta(seconds=30)
+# A claim is sent from only this long: later, its lease may run out and another replica
+# claim the same messages (the rest of the batch becomes due again when its lease ends).
+SEND_WITHIN = LEASE.total_seconds() / 2
 
 
 class OutboxDispatcher:
@@ -45,7 +51,6 @@ class OutboxDispatcher:
         self.interval = interval
         self.batch = batch
         self.clock = clock
-        self._last_sent: dict[int, float] = {}
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -74,12 +79,12 @@ class OutboxDispatcher:
     async def drain_once(self) -> int:
         """One pass over what is due; returns how many messages went out."""
         sent = 0
-        for message in await self.source.due(self.batch):
-            if self._stop.is_set():
+        claimed_at = self.clock()
+        for message in await self.source.claim(self.batch):
+            if self._stop.is_set() or self.clock() - claimed_at >= SEND_WITHIN:
                 break
             if await self._deliver(message):
                 sent += 1
-        self._forget_old_chats()
         return sent
 
     async def _deliver(self, message: OutgoingMessage) -> bool:
@@ -87,9 +92,6 @@ class OutboxDispatcher:
         if chat_id is None:
             await self.source.mark_failed(message.id, "not a Telegram recipient", None)
             return False
-        last = self._last_sent.get(chat_id)
-        if last is not None and self.clock() - last < PER_CHAT_GAP:
-            return False  # stays due; the next pass sends it, in order
         try:
             await self.send(chat_id, message.reply)
         except RetryAfter as e:
@@ -115,7 +117,6 @@ class OutboxDispatcher:
         except TelegramError as e:
             await self.source.mark_failed(message.id, f"{type(e).__name__}: {e}", None)
             return False
-        self._last_sent[chat_id] = self.clock()
         await self.source.mark_sent(message.id)
         return True
 
@@ -126,8 +127,3 @@ class OutboxDispatcher:
         retry_at = dt.datetime.now(dt.UTC) + delay
         log.warning("outbox: message %d not sent, retry at %s", message.id, retry_at.isoformat())
         await self.source.mark_failed(message.id, error, retry_at)
-
-    def _forget_old_chats(self) -> None:
-        now = self.clock()
-        for chat_id in [c for c, t in self._last_sent.items() if now - t >= PER_CHAT_GAP]:
-            del self._last_sent[chat_id]

@@ -69,6 +69,10 @@ async def test_timers_on_postgresql(setup: cases.Setup) -> None:
     await cases.check_reminders_widening_and_late_notice(setup)
 
 
+async def test_outbox_claims_on_postgresql(setup: cases.Setup) -> None:
+    await cases.check_outbox_claims_one_message_per_recipient_spaced_and_leased(setup)
+
+
 async def test_invites_on_postgresql(setup: cases.Setup) -> None:
     await cases.check_invites_work_once_and_expire(setup)
 
