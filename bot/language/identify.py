@@ -12,7 +12,7 @@ Levers, in order (see ../shared/notes/how-people-type.md):
 lingua only answers "is this longer text confidently in another language?", in its
 trigram-only (low accuracy) mode: about 30 MiB for 25 languages, where its full models took
 about 250 MiB for the same questions and the four languages' scores were no better with them
-(bench/RESULTS.md, "Memory"; README, "How well it works").
+(bench/RESULTS.md, "Language identification" and "Memory").
 """
 
 from __future__ import annotations
