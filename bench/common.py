@@ -109,7 +109,8 @@ async def engine(config: Settings) -> AsyncIterator[tuple[str, int | None]]:
         return
     from bot.engine.process import LocalEngine
 
-    local = LocalEngine(config)
+    # No token: several clients of the benchmark share this engine, on 127.0.0.1, for the run.
+    local = LocalEngine(config, auth=False)
     async with local as url:
         yield url, _engine_pid(local.port)
 

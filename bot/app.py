@@ -25,6 +25,7 @@ from bot.periodic import background, every
 from bot.reporting import (
     Analytics,
     HandoffReporting,
+    Pseudonyms,
     QuestionCollector,
     ReportingInsight,
     purge_review_items,
@@ -55,17 +56,19 @@ class App:
     def running(self) -> contextlib.AbstractAsyncContextManager[None]:
         """The background work of a running bot: the queue's timers and retention purge,
         reloading edited content, writing the anonymous counts."""
-        retention = dt.timedelta(days=self.settings.retention_days)
         return background(
             queue_timers=every(30.0, self.handoff.timers.sweep, name="queue timers"),
-            retention=every(
-                3600.0, lambda: self.handoff.privacy.purge(retention), name="retention purge"
-            ),
+            retention=every(3600.0, self.retention, name="retention purge"),
             content_watch=self.content.watch(),
             report_counts=every(
                 5.0, self.conversation.insight.flush, name="report counts", wait_first=True
             ),
         )
+
+    async def retention(self) -> None:
+        """Abandoned tickets closed, then everything past the retention period deleted."""
+        await self.handoff.stale.close()
+        await self.handoff.privacy.purge(dt.timedelta(days=self.settings.retention_days))
 
 
 def load_contract(settings: Settings) -> Contract:
@@ -73,13 +76,25 @@ def load_contract(settings: Settings) -> Contract:
 
 
 @asynccontextmanager
-async def engine_url(settings: Settings) -> AsyncIterator[str]:
-    """MIP_ENGINE_URL when set; otherwise start the local engine and stop it afterwards."""
+async def engine_client(settings: Settings, *, parse_timeout: float) -> AsyncIterator[EngineClient]:
+    """A client of MIP_ENGINE_URL (with MIP_ENGINE_TOKEN) when set; otherwise of the local
+    engine, started with its own token and stopped afterwards."""
     if settings.engine_url:
-        yield settings.engine_url
+        client = EngineClient(
+            settings.engine_url, timeout=parse_timeout, token=settings.engine_token.get() or None
+        )
+        try:
+            yield client
+        finally:
+            await client.aclose()
         return
-    async with LocalEngine(settings) as url:
-        yield url
+    local = LocalEngine(settings)
+    async with local as url:
+        client = EngineClient(url, timeout=parse_timeout, token=local.token)
+        try:
+            yield client
+        finally:
+            await client.aclose()
 
 
 @asynccontextmanager
@@ -90,8 +105,7 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
     languages = LanguageIdentifier.from_training_data(settings.intents_dir / "data" / "nlu")
     db = Database(settings.database_url)
     await db.migrate()
-    async with engine_url(settings) as url:
-        engine = EngineClient(url, timeout=settings.engine_timeout)
+    async with engine_client(settings, parse_timeout=settings.engine_timeout) as engine:
         conversation, handoff, analytics, questions = assemble(
             settings, contract, content, languages, db, engine
         )
@@ -112,7 +126,6 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
             yield app
         finally:
             await conversation.flush()
-            await engine.aclose()
             await db.dispose()
 
 
@@ -127,9 +140,18 @@ def assemble(
     """The conversation core as every entry point runs it (also the benchmarks and e2e tests):
     storage, the handoff queue, subscriptions and the anonymous reporting hooks."""
     analytics = Analytics(db)
-    questions = QuestionCollector(db, enabled=settings.collect_questions)
-    handoff = build_handoff(db, Schedule.load(settings.content_dir / "handoff.yml"), content.title)
-    handoff.privacy.register(Part("review items", purge=purge_review_items))
+    questions = QuestionCollector(
+        db, enabled=settings.collect_questions, pseudonyms=Pseudonyms.for_settings(settings)
+    )
+    handoff = build_handoff(
+        db,
+        Schedule.load(settings.content_dir / "handoff.yml"),
+        content.title,
+        stale_after=dt.timedelta(days=settings.stale_ticket_days),
+    )
+    handoff.privacy.register(
+        Part("review items", forget=questions.forget, purge=purge_review_items)
+    )
     handoff.subscribe(HandoffReporting(analytics, questions))
     conversation = Conversation(
         contract,
@@ -143,16 +165,6 @@ def assemble(
         insight=ReportingInsight(analytics, questions, batch_seconds=2.0),
     )
     return conversation, handoff, analytics, questions
-
-
-def setup_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # Bot API URLs contain the token; request lines stay out of the logs.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
 def announcer(db: Database) -> Announcer:

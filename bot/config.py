@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 
 class ConfigError(Exception):
@@ -37,6 +37,7 @@ class Secret:
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_FORMATS = ("text", "json")
 
 # What Telegram accepts as a webhook secret token (Bot API setWebhook).
 SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -106,10 +107,56 @@ def _webhook(get: Callable[[str], str | None]) -> Webhook | None:
     return Webhook(url, Secret(secret), get("WEBHOOK_LISTEN") or "0.0.0.0", port)
 
 
+def read_secret(env: dict[str, str], name: str) -> str | None:
+    """MIP_<name>, or the content of the file named by MIP_<name>_FILE (a Docker or
+    Kubernetes secret): a secret given as a file stays out of `docker inspect` and `ps e`."""
+    value = env.get(f"MIP_{name}", "").strip()
+    path = env.get(f"MIP_{name}_FILE", "").strip()
+    if value and path:
+        raise ConfigError(f"set MIP_{name} or MIP_{name}_FILE, not both")
+    if not path:
+        return value or None
+    try:
+        return Path(path).read_text(encoding="utf-8").strip() or None
+    except OSError as e:
+        raise ConfigError(f"MIP_{name}_FILE={path} cannot be read: {e.strerror}") from None
+
+
+def with_password(url: str, password: str | None) -> str:
+    """The database URL with MIP_DATABASE_PASSWORD put in, quoted, so that any character
+    (@ : / %) is safe and the password need not sit in the URL's own variable."""
+    if password is None:
+        return url
+    parts = urlsplit(url)
+    userinfo, at, host = parts.netloc.rpartition("@")
+    if not at or not userinfo:
+        raise ConfigError(
+            "MIP_DATABASE_PASSWORD needs a user in MIP_DATABASE_URL, e.g. postgresql+asyncpg://mip@db/mip"
+        )
+    if ":" in userinfo:
+        raise ConfigError(
+            "MIP_DATABASE_URL has a password already; with MIP_DATABASE_PASSWORD leave it out"
+        )
+    netloc = f"{userinfo}:{quote(password, safe='')}@{host}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _port(get: Callable[[str], str | None], name: str) -> int | None:
+    text = get(name)
+    if text is None:
+        return None
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ConfigError(f"MIP_{name} must be a port number (1-65535), not {text!r}")
+    return int(text)
+
+
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = "sqlite+aiosqlite:///data/mip.db"
+    # With MIP_DATABASE_PASSWORD(_FILE) the password is inside: never printed.
+    database_url: str = field(default="sqlite+aiosqlite:///data/mip.db", repr=False)
     engine_url: str | None = None
+    # Sent as ?token= (Rasa's --auth-token); the local engine makes its own when unset.
+    engine_token: Secret = field(default_factory=lambda: Secret(""))
     engine_python: str | None = None
     engine_venv: Path = Path(".mip/engine-venv")
     engine_timeout: float = 1.2  # the whole answer, menu included, within 2 s
@@ -119,7 +166,14 @@ class Settings:
     telegram_base_url: str | None = None
     log_level: str = "INFO"
     log_message_text: bool = False
+    log_format: str = "text"  # "json": one JSON object per line
+    metrics_port: int | None = None  # /healthz, /readyz, /metrics; off when None
+    metrics_listen: str = "0.0.0.0"
+    # Libraries' DEBUG logs and exception messages, which hold personal data (bot/logs.py).
+    unsafe_debug_logs: bool = False
     retention_days: int = 90
+    # Open or claimed tickets with no message for this long are closed (bot/handoff/retention.py).
+    stale_ticket_days: int = 14
     telegram_bot_username: str | None = None
     collect_questions: bool = False  # keep masked unanswered questions for staff review
     telegram: TelegramSettings = field(default_factory=lambda: TelegramSettings())
@@ -144,16 +198,19 @@ class Settings:
             raise ConfigError(
                 f"MIP_ENGINE_TIMEOUT must be a number of seconds, not {timeout!r}"
             ) from None
-        retention = get("RETENTION_DAYS") or "90"
-        if not retention.isdigit() or int(retention) < 1:
-            raise ConfigError(
-                f"MIP_RETENTION_DAYS must be a whole number of days (1 or more), not {retention!r}"
-            )
+        retention = _days(get, "RETENTION_DAYS", 90)
+        stale = _days(get, "STALE_TICKET_DAYS", 14)
+        log_format = (get("LOG_FORMAT") or "text").lower()
+        if log_format not in LOG_FORMATS:
+            raise ConfigError(f"MIP_LOG_FORMAT must be text or json, not {log_format!r}")
         defaults = cls()
-        token = Secret(get("TELEGRAM_TOKEN") or "")
+        token = Secret(read_secret(env, "TELEGRAM_TOKEN") or "")
         return cls(
-            database_url=get("DATABASE_URL") or defaults.database_url,
+            database_url=with_password(
+                get("DATABASE_URL") or defaults.database_url, read_secret(env, "DATABASE_PASSWORD")
+            ),
             engine_url=(get("ENGINE_URL") or "").rstrip("/") or None,
+            engine_token=Secret(read_secret(env, "ENGINE_TOKEN") or ""),
             engine_python=get("ENGINE_PYTHON"),
             engine_venv=Path(get("ENGINE_VENV") or defaults.engine_venv),
             engine_timeout=engine_timeout,
@@ -163,8 +220,20 @@ class Settings:
             telegram_base_url=get("TELEGRAM_BASE_URL"),
             log_level=level,
             log_message_text=get("LOG_MESSAGE_TEXT") == "1",
-            retention_days=int(retention),
+            log_format=log_format,
+            metrics_port=_port(get, "METRICS_PORT"),
+            metrics_listen=get("METRICS_LISTEN") or defaults.metrics_listen,
+            unsafe_debug_logs=get("UNSAFE_DEBUG_LOGS") == "1",
+            retention_days=retention,
+            stale_ticket_days=stale,
             telegram_bot_username=(get("TELEGRAM_BOT_USERNAME") or "").lstrip("@") or None,
             collect_questions=get("COLLECT_QUESTIONS") == "1",
             telegram=TelegramSettings.from_env(token, env),
         )
+
+
+def _days(get: Callable[[str], str | None], name: str, default: int) -> int:
+    value = get(name) or str(default)
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"MIP_{name} must be a whole number of days (1 or more), not {value!r}")
+    return int(value)

@@ -21,6 +21,7 @@ class Intent:
     topic: str
     kind: Kind
     about: str
+    since: int = 1  # the contract version that added it (the shared first version is 1)
 
 
 # The pseudo-intent the engine's FallbackClassifier returns when it is unsure.
@@ -44,7 +45,9 @@ class Contract:
         for topic, members in raw.items():
             topics[topic] = tuple(members)
             for name, spec in members.items():
-                intents[name] = Intent(name, topic, Kind(spec["kind"]), spec.get("about", ""))
+                intents[name] = Intent(
+                    name, topic, Kind(spec["kind"]), spec.get("about", ""), spec.get("since", 1)
+                )
         return cls(intents, topics)
 
     @property

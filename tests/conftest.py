@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from bot.content.facts import fill as fill_fact
+from bot.content.loader import Answer
 from bot.content.store import ContentStore
 from bot.contract import Contract
 from bot.language.codes import SUPPORTED
@@ -57,5 +60,20 @@ async def engine_url() -> AsyncIterator[str]:
         return
     venv = os.environ.get("MIP_ENGINE_VENV") or str(ROOT / ".mip" / "engine-venv")
     settings = Settings.from_env({"MIP_INTENTS_DIR": str(INTENTS), "MIP_ENGINE_VENV": venv})
-    async with LocalEngine(settings) as url:
+    # Without a token: the tests' clients (and `mip chat` subprocesses) share it on 127.0.0.1.
+    async with LocalEngine(settings, auth=False) as url:
         yield url
+
+
+def filled(
+    content: ContentStore,
+    answer: Answer,
+    stay: str | None = None,
+    municipality: str | None = None,
+) -> str:
+    """An answer's variant as a user sees it today: facts filled, no desks (untailored)."""
+    return answer.variants.select(
+        stay,
+        municipality,
+        lambda name: fill_fact(name, content.data.facts, answer.language, dt.date.today()) or "",
+    )

@@ -12,13 +12,19 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import func, select, update
+
+from bot.core import callbacks
 from bot.core.clock import ManualClock
 from bot.core.events import Reply
 from bot.core.handoff.hours import Schedule
 from bot.core.handoff.model import ClaimOutcome, KeyPerson, Opening, Reason, Status
+from bot.core.state import ConversationState
 from bot.handoff import Handoff, build_handoff
+from bot.storage.conversations import SqlConversationStates
 from bot.storage.db import Database
 from bot.storage.outbox import LEASE, OutboxAnnouncer, SqlOutbox
+from bot.storage.tables import ConversationRow, OutboxRow, TicketMessageRow, TicketRow
 
 SCHEDULE = Path(__file__).resolve().parent.parent / "content" / "handoff.yml"
 # Monday 23 November 2026, 10:00 in Amsterdam: inside duty hours.
@@ -84,12 +90,14 @@ async def check_relay_both_ways(s: Setup) -> None:
     announced = await s.sent()
     assert [r for r, _ in announced] == ["kp:anna"]
     text = announced[0][1].text
-    assert ticket.label in text and "mam problem z pracodawca" in text
+    assert ticket.label in text and "agency_work@pl" in text  # code, language, topic
+    assert "mam problem z pracodawca" not in text  # the question goes to whoever claims it
     assert "tg:100" not in text  # never the user's identity
     assert announced[0][1].button_list[0].data == f"claim:{ticket.code}"
 
     outcome, claimed = await s.queue.claims.claim(anna, ticket.code)
     assert outcome is ClaimOutcome.WON and claimed is not None
+    assert [m.text for m in claimed.messages] == ["mam problem z pracodawca"]
     [(to_user, told)] = await s.sent()
     assert to_user == "tg:100" and ticket.label in told.text
 
@@ -269,3 +277,83 @@ async def check_concurrent_openings_make_one_ticket(s: Setup) -> None:
     )
     assert len({t.code for t, _ in results}) == 1
     assert sum(new for _, new in results) == 1
+
+
+async def check_forget_takes_back_what_waits_for_key_persons(s: Setup) -> None:
+    """Announcements of the user's ticket and copies of their messages that a key person has
+    not received yet are erased with the user; the notice that the user left is not."""
+    anna = await s.key_person("kp:anna", ["pl"])
+    await s.queue.tickets.open_ticket(opening("tg:1", text="pierwsza osoba"))
+    other, _ = await s.queue.tickets.open_ticket(opening("tg:2", text="druga osoba"))
+    assert sorted(m.recipient for m in await s.outbox.due()) == ["kp:anna", "kp:anna"]
+    await s.queue.privacy.forget("tg:1")
+    [left] = await s.outbox.due()
+    assert other.label in left.reply.text  # the other user's announcement stays
+    await s.sent()
+
+    await s.queue.claims.claim(anna, other.code)
+    active = await s.queue.tickets.active_ticket("tg:2")
+    assert active is not None
+    assert await s.queue.tickets.add_user_message(active, "mój BSN 123456782") is True
+    waiting = await s.outbox.due()
+    assert any("123456782" in m.reply.text for m in waiting)
+    erased = await s.queue.privacy.forget("tg:2")
+    assert erased["outbox"] >= 2 and erased["tickets"] == 1
+    told = await s.sent()
+    assert [r for r, _ in told] == ["kp:anna"]  # "withdrawn by the user", nothing of theirs
+    assert other.label in told[0][1].text and "123456782" not in told[0][1].text
+    async with s.db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(OutboxRow)) == 0
+
+
+async def check_stale_tickets_are_closed_then_purged(s: Setup) -> None:
+    """Open or claimed tickets nobody wrote in for 14 days are closed, both sides told; after
+    the retention period they go with their messages and the user's conversation row."""
+    anna = await s.key_person("kp:anna", ["pl"])
+    states = SqlConversationStates(s.db)
+    waiting, _ = await s.queue.tickets.open_ticket(opening("tg:waiting"))
+    held, _ = await s.queue.tickets.open_ticket(opening("tg:held"))
+    alive, _ = await s.queue.tickets.open_ticket(opening("tg:alive"))
+    await s.queue.claims.claim(anna, held.code)
+    for user in ("tg:waiting", "tg:held", "tg:alive"):
+        await states.save(ConversationState(user, "pl", recent=["mam problem z pracodawca"]))
+    await states.flush()
+    async with s.db.session() as session, session.begin():
+        await session.execute(update(ConversationRow).values(updated_at=s.clock.now()))
+    await s.sent()
+
+    s.clock.advance(days=10)
+    active = await s.queue.tickets.active_ticket("tg:alive")
+    assert active is not None
+    await s.queue.tickets.add_user_message(active, "nadal czekam")
+    s.clock.advance(days=3, hours=23)
+    assert await s.queue.stale.close() == []  # 13 days and 23 hours: not yet
+    s.clock.advance(hours=2)
+    assert sorted(await s.queue.stale.close()) == sorted([waiting.code, held.code])
+    assert await s.queue.stale.close() == []  # once
+    told = {recipient: reply for recipient, reply in await s.sent()}
+    assert set(told) == {"tg:waiting", "tg:held", "kp:anna"}
+    assert waiting.label in told["tg:waiting"].text and "14" in told["tg:waiting"].text
+    assert callbacks.PERSON in [b.data for b in told["tg:waiting"].button_list]
+    assert held.label in told["kp:anna"].text
+    assert await s.queue.claims.active_for(anna) is None  # nothing held any more
+    assert await s.queue.tickets.active_ticket("tg:waiting") is None
+    assert await s.queue.tickets.active_ticket("tg:alive") is not None
+    again, new = await s.queue.tickets.open_ticket(opening("tg:waiting", text="jeszcze raz"))
+    assert new and again.code != waiting.code  # asking again opens a new ticket
+    await s.queue.tickets.cancel("tg:waiting")
+
+    s.clock.advance(days=89)
+    first = await s.queue.privacy.purge(dt.timedelta(days=90))
+    # Closed 89 days ago: the tickets stay; the two users' conversations, idle for 104 days
+    # and no longer held by an open ticket, go (tg:alive's stays while its ticket is open).
+    assert first["tickets"] == 0 and first["conversations"] == 1 + 1
+    s.clock.advance(days=2)
+    purged = await s.queue.privacy.purge(dt.timedelta(days=90))
+    assert purged["tickets"] == 3  # the two closed as stale, and the cancelled one
+    async with s.db.session() as session:
+        codes = set((await session.scalars(select(TicketRow.code))).all())
+        messages = await session.scalar(select(func.count()).select_from(TicketMessageRow))
+    assert codes == {alive.code} and messages == 2
+    assert (await states.load("tg:held")).recent == []
+    assert (await states.load("tg:alive")).recent == ["mam problem z pracodawca"]

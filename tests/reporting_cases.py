@@ -6,6 +6,7 @@ import datetime as dt
 
 from bot.contract import Contract
 from bot.reporting.figures import Figures
+from bot.reporting.periods import parse_period
 from bot.reporting.recorder import Analytics
 from bot.reporting.report import load_figures
 from bot.reporting.sections import Section, cube_rows, sections
@@ -14,6 +15,8 @@ from bot.storage.db import Database
 WEEK_A = dt.date(2026, 11, 2)  # Monday of 2026-W45
 WEEK_B = dt.date(2026, 11, 10)  # Tuesday of 2026-W46
 WAITS_PL = (5, 10, 15, 20, 30, 60)  # median 17.5, p90 (inclusive) 45
+NOVEMBER = parse_period("2026-11")  # Sunday 1 (W44) to Monday 30 (W49)
+NOVEMBER_WEEKS = ["2026-W44", "2026-W45", "2026-W46", "2026-W47", "2026-W48", "2026-W49"]
 
 
 async def seed(db: Database) -> None:
@@ -50,7 +53,7 @@ async def seed(db: Database) -> None:
 
 async def seeded_figures(db: Database, contract: Contract) -> Figures:
     await seed(db)
-    return await load_figures(db, contract)
+    return await load_figures(db, contract, NOVEMBER)
 
 
 def by_slug(figures: Figures) -> dict[str, Section]:
@@ -65,7 +68,7 @@ def row(section: Section, label: str) -> list[str]:
 def check_known_counts(figures: Figures) -> None:
     """The counts the seed put in, as the report shows them."""
     s = by_slug(figures)
-    assert figures.weeks == ["2026-W45", "2026-W46"]
+    assert figures.weeks == NOVEMBER_WEEKS
     overview = s["overview"]
     # W45: 20 + 10 + 8 answered + 6 not understood = 44; 11 handed to a person.
     assert row(overview, "2026-W45") == ["2026-W45", "44", "38", "6", "0", "11", "78%", "14%"]

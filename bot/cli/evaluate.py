@@ -43,21 +43,17 @@ async def run_eval(
     cross_validation_folds: int = 0,
     charts: bool = True,
 ) -> int:
-    from bot.app import engine_url, load_contract
-    from bot.engine.client import EngineClient
+    from bot.app import engine_client, load_contract
     from bot.evaluation.heldout import load_examples, predict
     from bot.language.identify import LanguageIdentifier
 
     contract = load_contract(settings)
     languages = LanguageIdentifier.from_training_data(settings.intents_dir / "data" / "nlu")
     examples = load_examples(settings.intents_dir / "tests")
-    async with engine_url(settings) as url:
-        client = EngineClient(url, timeout=max(settings.engine_timeout, 10.0))
-        try:
-            outcomes = await predict(examples, client, languages, _progress)
-        finally:
-            await client.aclose()
-    metrics = compute(outcomes, contract.answer_intents, SUPPORTED)
+    async with engine_client(settings, parse_timeout=max(settings.engine_timeout, 10.0)) as client:
+        outcomes = await predict(examples, client, languages, _progress)
+    versions = {name: intent.since for name, intent in contract.intents.items()}
+    metrics = compute(outcomes, contract.answer_intents, SUPPORTED, versions)
 
     cv: CrossValidation | None = None
     if cross_validation_folds:

@@ -60,6 +60,10 @@ async def purge(settings: Settings) -> int:
     await db.migrate()
     handoff = _handoff(settings, db)
     try:
+        if stale := await handoff.stale.close():
+            print(
+                f"closed {len(stale)} ticket(s) without messages for {settings.stale_ticket_days} days"
+            )
         purged = await handoff.privacy.purge(dt.timedelta(days=settings.retention_days))
         counts = ", ".join(f"{n} {kind}" for kind, n in purged.items())
         print(f"purged {counts} older than {settings.retention_days} days")
@@ -83,7 +87,12 @@ async def _bot_username(settings: Settings) -> str | None:
 
 
 def _handoff(settings: Settings, db: Database) -> Handoff:
-    handoff = build_handoff(db, Schedule.load(settings.content_dir / "handoff.yml"), _no_titles)
+    handoff = build_handoff(
+        db,
+        Schedule.load(settings.content_dir / "handoff.yml"),
+        _no_titles,
+        stale_after=dt.timedelta(days=settings.stale_ticket_days),
+    )
     handoff.privacy.register(Part("review items", purge=purge_review_items))
     return handoff
 

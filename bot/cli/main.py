@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import setup_logging
+    from bot.logs import setup_logging
 
     setup_logging(settings)
     if args.command == "chat":
@@ -157,43 +157,53 @@ async def _telegram(settings: Settings) -> int:
 
     if not settings.telegram_token:
         raise ConfigError("MIP_TELEGRAM_TOKEN is not set (the token BotFather gave you)")
-    async with open_app(settings) as app, app.running():
+    from bot.monitoring.checks import serve_monitoring
+
+    async with (
+        open_app(settings) as app,
+        app.running(),
+        serve_monitoring(
+            settings, app.db, app.engine, [g.name for g in app.content.data.crisis]
+        ) as telegram_check,
+    ):
         outbox = SqlOutbox(app.db, prefix="tg:", spacing=PER_CHAT_GAP)
-        await run(settings, app.conversation, app.db, outbox=outbox, telegram=settings.telegram)
+        await run(
+            settings,
+            app.conversation,
+            app.db,
+            outbox=outbox,
+            telegram=settings.telegram,
+            on_started=telegram_check.started if telegram_check else None,
+        )
     return 0
 
 
 async def _classify(settings: Settings, as_json: bool) -> int:
-    from bot.app import engine_url, load_contract
-    from bot.engine.client import EngineClient
+    from bot.app import engine_client, load_contract
     from bot.language.identify import LanguageIdentifier
 
     load_contract(settings)
     languages = LanguageIdentifier.from_training_data(settings.intents_dir / "data" / "nlu")
-    async with engine_url(settings) as url:
-        client = EngineClient(url, timeout=max(settings.engine_timeout, 10.0))
-        try:
-            for line in sys.stdin:
-                text = line.rstrip("\n")
-                if not text.strip():
-                    continue
-                detection = languages.detect(text)
-                parsed = await client.parse(text)
-                row = {
-                    "text": text,
-                    "language": detection.language,
-                    "intent": parsed.intent,
-                    "confidence": round(parsed.confidence, 4),
-                }
-                if as_json:
-                    print(json.dumps(row, ensure_ascii=False), flush=True)
-                else:
-                    print(
-                        f"{row['language'] or '-'}\t{row['intent']}\t{row['confidence']:.2f}\t{text}",
-                        flush=True,
-                    )
-        finally:
-            await client.aclose()
+    async with engine_client(settings, parse_timeout=max(settings.engine_timeout, 10.0)) as client:
+        for line in sys.stdin:
+            text = line.rstrip("\n")
+            if not text.strip():
+                continue
+            detection = languages.detect(text)
+            parsed = await client.parse(text)
+            row = {
+                "text": text,
+                "language": detection.language,
+                "intent": parsed.intent,
+                "confidence": round(parsed.confidence, 4),
+            }
+            if as_json:
+                print(json.dumps(row, ensure_ascii=False), flush=True)
+            else:
+                print(
+                    f"{row['language'] or '-'}\t{row['intent']}\t{row['confidence']:.2f}\t{text}",
+                    flush=True,
+                )
     return 0
 
 
@@ -214,9 +224,11 @@ async def _eval(settings: Settings, args: argparse.Namespace) -> int:
 async def _engine(settings: Settings, port: int) -> int:
     from bot.engine.process import LocalEngine
 
-    engine = LocalEngine(settings, port=port)
+    engine = LocalEngine(settings, port=port, auth=bool(settings.engine_token))
     async with engine as url:
         say_stderr(f"Serving the intent engine on {url} (POST /model/parse). Ctrl-C stops it.")
+        if engine.token is None:
+            say_stderr("No MIP_ENGINE_TOKEN: the API takes requests without a token (local use).")
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.Event().wait()
     return 0
@@ -233,7 +245,7 @@ def _content_check(settings: Settings, strict: bool) -> int:
     )
     for problem in problems:
         print(problem)
-    errors = [p for p in problems if strict or not p.warning]
+    errors = [p for p in problems if not p.warning or (strict and p.strict)]
     print(
         f"{valid} answer file(s) loaded; {len(errors)} error(s), "
         f"{len(problems) - len(errors)} warning(s)",

@@ -8,13 +8,17 @@ import sys
 from pathlib import Path
 
 from bot.config import ConfigError, Settings
+from bot.reporting.recorder import utc_today
 from bot.storage.db import Database
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p_report = sub.add_parser("report", help="anonymous HTML + CSV report for the municipality")
-    p_report.add_argument("--since", type=_date, help="first day, YYYY-MM-DD (default: first data)")
-    p_report.add_argument("--until", type=_date, help="last day, YYYY-MM-DD (default: last data)")
+    p_report.add_argument(
+        "--period",
+        help="2026-W48 (ISO week), 2026-11 (month) or 2026-Q4 (quarter), once it has ended "
+        "(default: last month)",
+    )
     p_report.add_argument("--out", type=Path, default=Path("reports"), help="folder (./reports)")
     p_review = sub.add_parser("review", help="masked unanswered questions for staff")
     p_review.add_argument("action", choices=["export", "purge"])
@@ -34,26 +38,27 @@ def _date(value: str) -> dt.date:
 
 async def report(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import load_contract
-    from bot.reporting.report import load_figures, write_report
+    from bot.reporting.periods import PeriodError, last_ended_month, parse_period, require_ended
+    from bot.reporting.report import publish
 
-    if args.since and args.until and args.since > args.until:
-        raise ConfigError("--since is after --until")
+    today = utc_today()
+    try:
+        period = parse_period(args.period) if args.period else last_ended_month(today)
+        require_ended(period, today)
+    except PeriodError as e:
+        raise ConfigError(f"--period: {e}") from None
     db = Database(settings.database_url)
     try:
         await db.migrate()
-        figures = await load_figures(
-            db, load_contract(settings), since=args.since, until=args.until
-        )
+        written = await publish(db, load_contract(settings), period, args.out, today=today)
     finally:
         await db.dispose()
-    written = write_report(figures, args.out)
-    print(f"Report: {written.html}", file=sys.stderr)
+    print(f"Report {period.label}: {written.html}", file=sys.stderr)
     print(f"{len(written.csv)} CSV files in {args.out}", file=sys.stderr)
     return 0
 
 
 async def review(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.reporting.recorder import utc_today
     from bot.reporting.review import QuestionCollector, export_yaml
 
     db = Database(settings.database_url)

@@ -283,8 +283,17 @@ def render_desks(municipality: Municipality | None, language: str) -> str:
     return "\n\n".join(blocks)
 
 
-def render_rni_desk(municipality: Municipality | None) -> str:
-    """Text for {{ rni_desk }}: the nearest RNI desk, or all of them when it is not known."""
+# The one RNI desk whose name differs by language (the file uses the English exonym).
+PLACE_NAMES = {"The Hague": {"pl": "Haga", "bg": "Хага", "ro": "Haga", "nl": "Den Haag"}}
+
+
+def place_name(desk: str, language: str) -> str:
+    return PLACE_NAMES.get(desk, {}).get(language, desk)
+
+
+def render_rni_desk(municipality: Municipality | None, language: str) -> str:
+    """Text for {{ rni_desk }}: the nearest RNI desk, or all of them when it is not known,
+    named as the reader's language names them."""
     if municipality is not None and municipality.rni_desk:
-        return municipality.rni_desk
-    return ", ".join(RNI_DESKS)
+        return place_name(municipality.rni_desk, language)
+    return ", ".join(place_name(desk, language) for desk in RNI_DESKS)

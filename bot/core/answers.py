@@ -4,6 +4,7 @@ question its variant needs first), the crisis answers, and the desk when no queu
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from bot.content.store import ContentStore
 from bot.core import callbacks
@@ -18,9 +19,15 @@ log = logging.getLogger(__name__)
 
 
 class Answers:
-    def __init__(self, content: ContentStore, tailoring: Tailoring) -> None:
+    def __init__(
+        self,
+        content: ContentStore,
+        tailoring: Tailoring,
+        on_crisis: Callable[[str, str], None] | None = None,
+    ) -> None:
         self.content = content
         self.tailoring = tailoring
+        self.on_crisis = on_crisis  # (language, group), e.g. ConversationInsight.crisis
 
     def crisis(self, text: str, language: str | None, state: ConversationState) -> list[Reply]:
         """Danger, suicide, violence at home: the emergency answers at once, before the engine."""
@@ -29,6 +36,9 @@ class Answers:
             return []
         log.warning("crisis fast path: %s", ", ".join(m.group for m in matches))
         state.language = language or matches[0].language
+        if self.on_crisis is not None:
+            for match in matches:
+                self.on_crisis(state.language, match.group)
         state.pending_intent = None
         state.last_intent = matches[0].answer
         t = Texts(state.language)

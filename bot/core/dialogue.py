@@ -72,8 +72,8 @@ class Dialogue:
         self.log_text = log_text
         self.insight: ConversationInsight = insight or NoInsight()
         self.tailoring = Tailoring(content, subscriptions, today)
-        self.menus = Menus(contract, content)
-        self.answers = Answers(content, self.tailoring)
+        self.menus = Menus(contract, content, today)
+        self.answers = Answers(content, self.tailoring, self.insight.crisis)
         self.buttons: dict[Action, ButtonHandler] = {
             Action.LANGUAGES: self._on_languages,
             Action.MENU: self._on_menu,
@@ -121,7 +121,7 @@ class Dialogue:
         t = Texts(state.language)
         if name == "forget":
             question = t.gettext(
-                "Do you want me to erase everything I have stored about you: your language, your questions and any open question to a key person? This cannot be undone."
+                "Do you want me to erase everything I have stored about you: your language, your questions and any open question to a key person? This cannot be undone. Messages a key person has already received stay in their chat."
             )
             choice = (
                 Button(t.gettext("🗑 Yes, erase"), callbacks.FORGET),
@@ -187,15 +187,18 @@ class Dialogue:
     async def _on_forget(
         self, _p: Callback, state: ConversationState, language: str
     ) -> list[Reply]:
+        # The conversation's pending write and the pending report records first, so that
+        # nothing about the user is written after the erasure (and its scrub of the files).
+        await self.states.forget(state.user_key)
+        await self.insight.flush()
         if self.handoff is not None:
             await self.handoff.privacy.forget(state.user_key)
-        await self.states.forget(state.user_key)
         state.erased = True
         t = Texts(language)
         return [
             Reply(
                 t.gettext(
-                    "Done: everything I stored about you is erased. If you write again, I start from the beginning."
+                    "Done: everything I stored about you is erased, also messages to a key person that were still waiting to be sent. Messages a key person has already received in their Telegram chat cannot be taken back by me, and this chat stays in your Telegram until you delete it. If you write again, I start from the beginning."
                 ),
                 language=language,
             )
@@ -332,7 +335,9 @@ class Dialogue:
         if intent == FALLBACK or intent not in self.contract.intents:
             state.misunderstood += 1
             guess = next((s.name for s in parsed.ranking if self.contract.is_answer(s.name)), None)
-            await self.insight.misunderstood(language, text, guess=guess, **_profile(state))
+            await self.insight.misunderstood(
+                language, text, guess=guess, user_key=state.user_key, **_profile(state)
+            )
             if state.misunderstood >= 2 and self.migrant is not None:
                 return [await self._person(language, state, Reason.NOT_UNDERSTOOD)]
             return [self.menus.did_you_mean(language, parsed, state.misunderstood)]
@@ -349,7 +354,9 @@ class Dialogue:
         if intent in ("greet", "bot_help"):
             return [self.menus.text_with_menu(language, intent)]
         if intent == "out_of_scope":
-            await self.insight.out_of_scope(language, text, **_profile(state))
+            await self.insight.out_of_scope(
+                language, text, user_key=state.user_key, **_profile(state)
+            )
             return [self.menus.content_reply(language, intent, self.menus.topic_rows(t))]
         return [self.menus.content_reply(language, intent, footer(t))]
 

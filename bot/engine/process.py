@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import secrets
 import signal
 import socket
 import sys
@@ -44,15 +45,27 @@ def free_port() -> int:
 
 
 class LocalEngine:
-    """`async with LocalEngine(settings) as url:` trains if needed, serves, stops on exit."""
+    """`async with LocalEngine(settings) as url:` trains if needed, serves, stops on exit.
+
+    The engine's API can replace the model, so it runs with an --auth-token: MIP_ENGINE_TOKEN
+    when set, else a random one made here (`self.token`, for the clients of this process).
+    `auth=False` serves without one, for tests that share the engine between clients."""
 
     def __init__(
-        self, settings: Settings, *, port: int | None = None, say: Say = say_stderr
+        self,
+        settings: Settings,
+        *,
+        port: int | None = None,
+        say: Say = say_stderr,
+        auth: bool = True,
     ) -> None:
         self.settings = settings
         self.port = port or free_port()
         self.say = say
         self.url = f"http://127.0.0.1:{self.port}"
+        self.token: str | None = None
+        if auth:
+            self.token = settings.engine_token.get() or secrets.token_urlsafe(32)
         self.log_path = settings.engine_venv.parent / "engine.log"
         self._process: asyncio.subprocess.Process | None = None
 
@@ -88,6 +101,7 @@ class LocalEngine:
                 "127.0.0.1",
                 "--port",
                 str(self.port),
+                *(["--auth-token", self.token] if self.token else []),
                 cwd=self.settings.intents_dir,
                 env=rasa_env(),
                 stdout=log,
@@ -102,7 +116,7 @@ class LocalEngine:
         return self.log_path.open("ab")
 
     async def wait_ready(self, limit: float = READY_TIMEOUT) -> None:
-        client = EngineClient(self.url, timeout=2.0)
+        client = EngineClient(self.url, timeout=2.0, token=self.token)
         deadline = time.monotonic() + limit
         try:
             while time.monotonic() < deadline:

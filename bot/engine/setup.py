@@ -88,7 +88,7 @@ def venv_python(settings: Settings) -> Path:
 
 
 def ensure_venv(settings: Settings, say: Say = say_stderr) -> Path:
-    """Install the locked engine requirements unless the venv already holds exactly them."""
+    """Install the hashed engine lock unless the venv already holds exactly it."""
     lock = settings.intents_dir / "requirements.lock"
     want = hashlib.sha256(lock.read_bytes()).hexdigest()
     marker = settings.engine_venv / ".mip-lock"
@@ -105,12 +105,20 @@ def ensure_venv(settings: Settings, say: Say = say_stderr) -> Path:
             [str(base), "-m", "venv", str(settings.engine_venv)],
             "creating the engine's virtual environment",
         )
+    # Every package, pip itself included, comes from the lock and is checked against its
+    # sha256 there: nothing is resolved afresh, and a changed file on the index is refused.
     _run(
-        [str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip", "wheel"],
-        "upgrading pip",
-    )
-    _run(
-        [str(python), "-m", "pip", "install", "--progress-bar", "on", "-r", str(lock)],
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--require-hashes",
+            "--progress-bar",
+            "on",
+            "-r",
+            str(lock),
+        ],
         f"installing {lock}",
     )
     marker.write_text(want + "\n")

@@ -11,7 +11,7 @@ Conventions:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sklearn.metrics import f1_score
@@ -66,6 +66,9 @@ class LanguageMetrics:
     language_accuracy: float
     confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
     styles: dict[str, Slice] = field(default_factory=dict)
+    versions: dict[int, Slice] = field(
+        default_factory=dict
+    )  # by the contract version of the intent
     labels: tuple[str, ...] = ()  # the intents of the test set, for the confusion matrix
 
     def meets_targets(self) -> bool:
@@ -77,7 +80,10 @@ class LanguageMetrics:
 
 
 def language_metrics(
-    language: str, outcomes: Sequence[Outcome], answer_intents: Collection[str]
+    language: str,
+    outcomes: Sequence[Outcome],
+    answer_intents: Collection[str],
+    versions: Mapping[str, int] | None = None,
 ) -> LanguageMetrics:
     gold = [o.example.intent for o in outcomes]
     predicted = [normalised(o) for o in outcomes]
@@ -102,19 +108,33 @@ def language_metrics(
             for style in STYLES
             if any(style in o.example.styles for o in outcomes)
         },
+        versions=_by_version(outcomes, versions or {}),
         labels=labels,
     )
 
 
+def _by_version(outcomes: Sequence[Outcome], versions: Mapping[str, int]) -> dict[int, Slice]:
+    """Accuracy on the intents of each contract version (1: the first one)."""
+    found = sorted({versions.get(o.example.intent, 1) for o in outcomes})
+    if len(found) < 2:
+        return {}
+    return {
+        v: Slice.of([o for o in outcomes if versions.get(o.example.intent, 1) == v]) for v in found
+    }
+
+
 def compute(
-    outcomes: Iterable[Outcome], answer_intents: Collection[str], languages: Sequence[str]
+    outcomes: Iterable[Outcome],
+    answer_intents: Collection[str],
+    languages: Sequence[str],
+    versions: Mapping[str, int] | None = None,
 ) -> dict[str, LanguageMetrics]:
     """Per language, in the order of `languages` (those with no outcomes are left out)."""
     by_language: dict[str, list[Outcome]] = {lang: [] for lang in languages}
     for outcome in outcomes:
         by_language.setdefault(outcome.example.language, []).append(outcome)
     return {
-        lang: language_metrics(lang, found, answer_intents)
+        lang: language_metrics(lang, found, answer_intents, versions)
         for lang, found in by_language.items()
         if found
     }

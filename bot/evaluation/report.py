@@ -92,6 +92,26 @@ def markdown(metrics: dict[str, LanguageMetrics], info: ReportInfo, top_confusio
             )
         if any(c != "–" for c in cells):
             out.append(f"| {STYLE_NAMES[style]} | " + " | ".join(cells) + " |")
+    versions = sorted({v for m in metrics.values() for v in m.versions})
+    if versions:
+        out += [
+            "",
+            "## By contract version",
+            "",
+            "Intent accuracy on the intents each version of `intents/contract.yml` added "
+            "(version 1: the shared first version), so new intents cannot hide a loss on old ones.",
+            "",
+            "| version | " + " | ".join(metrics) + " |",
+            "|---|" + "---:|" * len(metrics),
+        ]
+        for v in versions:
+            cells = [
+                f"{_pct(m.versions[v].intent_accuracy)} ({m.versions[v].n})"
+                if v in m.versions
+                else "–"
+                for m in metrics.values()
+            ]
+            out.append(f"| {v} | " + " | ".join(cells) + " |")
     out += ["", "## Most confused (expected → predicted)", ""]
     for m in metrics.values():
         pairs = ", ".join(

@@ -6,7 +6,7 @@
     keypersons.py     invites, registration, lookup, availability
     claims.py         the key person's side: queue, claim, answer, release, done
     timers.py         reminders, widening, late notices (run by the bot's periodic loop)
-    retention.py      the handoff's part of privacy (bot/storage/privacy.py)
+    retention.py      the handoff's part of privacy (bot/storage/privacy.py), stale tickets
     steps.py          steps the services share inside a unit of work
 
 `build_handoff` wires them on one database; `Handoff` is what the core and the entry points
@@ -15,6 +15,7 @@ are given.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from bot.core.clock import Clock, SystemClock
@@ -22,7 +23,7 @@ from bot.core.handoff.hours import Schedule
 from bot.core.handoff.notices import Titles
 from bot.handoff.claims import Claims
 from bot.handoff.keypersons import KeyPersons
-from bot.handoff.retention import TICKETS
+from bot.handoff.retention import TICKETS, StaleTickets
 from bot.handoff.tickets import TicketService
 from bot.handoff.timers import Timers
 from bot.handoff.unit_of_work import Subscriber, UnitsOfWork
@@ -38,6 +39,7 @@ class Handoff:
     timers: Timers
     privacy: Privacy
     units: UnitsOfWork
+    stale: StaleTickets
 
     @property
     def schedule(self) -> Schedule:
@@ -53,7 +55,12 @@ class Handoff:
 
 
 def build_handoff(
-    db: Database, schedule: Schedule, titles: Titles, *, clock: Clock | None = None
+    db: Database,
+    schedule: Schedule,
+    titles: Titles,
+    *,
+    clock: Clock | None = None,
+    stale_after: dt.timedelta = dt.timedelta(days=14),
 ) -> Handoff:
     units = UnitsOfWork(db, clock or SystemClock())
     privacy = Privacy(db, units.clock).register(TICKETS, *STORAGE_PARTS)
@@ -64,4 +71,5 @@ def build_handoff(
         timers=Timers(units, schedule, titles),
         privacy=privacy,
         units=units,
+        stale=StaleTickets(units, stale_after),
     )

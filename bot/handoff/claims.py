@@ -29,7 +29,9 @@ class Claims:
     async def queue_for(self, kp: KeyPerson) -> list[Ticket]:
         """Open tickets in the key person's languages (and widened ones), oldest first."""
         async with self.uow(read_only=True) as work:
-            return [await work.tickets.view(r) for r in await work.tickets.waiting(kp.languages)]
+            rows = await work.tickets.waiting(kp.languages)
+            # Unclaimed tickets are listed by code, language and topic: no messages needed.
+            return [await work.tickets.view(r, with_messages=False) for r in rows]
 
     async def held_by(self, kp: KeyPerson) -> list[Ticket]:
         async with self.uow(read_only=True) as work:
@@ -89,7 +91,7 @@ class Claims:
             row = await _active_row(work, kp)
             if row is None or (last := await work.tickets.last_answer(row.id)) is None:
                 return None
-            work.record(AnswerSuggested(row.language, row.topic, last))
+            work.record(AnswerSuggested(row.user_key, row.language, row.topic, last))
             return await work.tickets.view(row, with_messages=False)
 
     async def release(self, kp: KeyPerson) -> Ticket | None:

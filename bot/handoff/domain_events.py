@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class TicketOpened:
+    user_key: str  # only to link the questions kept for review to their author (/forget)
     language: str
     topic: str | None
     municipality: str | None
@@ -37,6 +38,7 @@ class TicketFeedback:
 
 @dataclass(frozen=True)
 class AnswerSuggested:
+    user_key: str  # the ticket's user: the answer is about them
     language: str
     topic: str | None
     text: str

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.handoff.model import (
@@ -106,6 +106,19 @@ class TicketRepository:
         return (
             await self.session.scalars(select(TicketRow).where(TicketRow.user_key == user_key))
         ).all()
+
+    async def inactive_since(self, cutoff: dt.datetime) -> Sequence[TicketRow]:
+        """Open or claimed tickets not opened, claimed or written in since `cutoff`."""
+        written = exists().where(
+            TicketMessageRow.ticket_id == TicketRow.id, TicketMessageRow.created_at >= cutoff
+        )
+        query = select(TicketRow).where(
+            TicketRow.status.in_(ACTIVE),
+            TicketRow.created_at < cutoff,
+            or_(TicketRow.claimed_at.is_(None), TicketRow.claimed_at < cutoff),
+            ~written,
+        )
+        return (await self.session.scalars(query.order_by(TicketRow.id))).all()
 
     async def ended_before(self, cutoff: dt.datetime) -> Sequence[int]:
         query = select(TicketRow.id).where(

@@ -26,7 +26,7 @@ async def announce(
             reply = notices.announcement(kp, ticket, titles, note=note)
         else:
             continue
-        work.send(kp.user_key, reply)
+        work.send(kp.user_key, reply, about=ticket.user_key)
 
 
 async def next_active(work: UnitOfWork, kp: KeyPerson) -> None:

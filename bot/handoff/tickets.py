@@ -83,6 +83,7 @@ class TicketService:
             await steps.announce(work, ticket, self.titles, widened=False)
             work.record(
                 TicketOpened(
+                    ticket.user_key,
                     ticket.language,
                     ticket.topic,
                     ticket.municipality,
@@ -108,7 +109,7 @@ class TicketService:
                 return False
             view = await work.tickets.view(row, with_messages=False)
             kp = key_person(kp_row)
-            work.send(kp.user_key, notices.relay_to_keyperson(kp, view, text))
+            work.send(kp.user_key, notices.relay_to_keyperson(kp, view, text), about=row.user_key)
             return True
 
     async def cancel(self, user_key: str) -> Ticket | None:

@@ -35,9 +35,10 @@ class UnitOfWork:
         self.key_persons = KeyPersonRepository(session)
         self.events: list[DomainEvent] = []
 
-    def send(self, recipient: str, reply: Reply) -> None:
-        """A message for someone else: delivered by the transport after commit."""
-        enqueue(self.session, recipient, reply, self.clock.now())
+    def send(self, recipient: str, reply: Reply, *, about: str | None = None) -> None:
+        """A message for someone else: delivered by the transport after commit. `about`: the
+        user whose words or ticket it carries (erased with them by /forget while it waits)."""
+        enqueue(self.session, recipient, reply, self.clock.now(), about=about)
 
     def record(self, event: DomainEvent) -> None:
         self.events.append(event)

@@ -76,9 +76,11 @@ class Disclosure:
         self.values[total] = sum(self.values[p] for p in parts)
         self.lines.append((total, tuple(parts)))
 
-    def solve(self) -> None:
+    def solve(self, hide: Iterable[Key] = ()) -> None:
+        """Hide small counts and whatever would give them away; `hide`: counts (5 or more)
+        to hide as well, protected in turn (published.py: what earlier reports would reveal)."""
         self.small = {k for k, v in self.values.items() if 0 < v < THRESHOLD}
-        self.hidden = set(self.small)
+        self.hidden = self.small | {k for k in hide if self.values.get(k, 0) >= THRESHOLD}
         self._lines_of = {}
         for line in self.lines:
             for key in (line[0], *line[1]):

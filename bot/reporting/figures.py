@@ -72,7 +72,8 @@ def week_of(day: dt.date) -> str:
 async def load_events(
     db: Database, since: dt.date | None, until: dt.date | None
 ) -> tuple[list[EventCount], dict[str, list[float]], Period]:
-    """Counts per (day, kind, ...) and the waiting times per language, for the period."""
+    """Counts per (day, kind, ...) and the waiting times per language, for the days from
+    `since` to `until` (both included; None: from the first or to the last data)."""
     e = AnalyticsEventRow
     where = []
     if since is not None:
@@ -163,8 +164,23 @@ def topic_of(contract: Contract, intent: str | None) -> str:
 
 
 def build(
+    rows: Sequence[EventCount],
+    waits: dict[str, list[float]],
+    period: Period,
+    contract: Contract,
+    *,
+    hide: frozenset[Key] = frozenset(),
+) -> Figures:
+    """The counts of the period, protected (`hide`: counts to hide as well)."""
+    figures = count(rows, waits, period, contract)
+    figures.d.solve(hide)
+    return figures
+
+
+def count(
     rows: Sequence[EventCount], waits: dict[str, list[float]], period: Period, contract: Contract
 ) -> Figures:
+    """The counts of the period with all their sums, not yet protected."""
     weeks = period.weeks
     questions: Counter[tuple[str, ...]] = Counter()  # (week, topic, language)
     handoffs: Counter[tuple[str, ...]] = Counter()
@@ -250,7 +266,6 @@ def build(
     grand = Figures.q()
     d.cube("S", [stay_values], stays, grand_total=grand)
     d.cube("M", [municipalities], places, grand_total=grand)
-    d.solve()
     return Figures(
         period, weeks, languages, topics, feedback_topics, municipalities, stay_values, d, waits
     )

@@ -25,6 +25,7 @@ from bot.handoff.domain_events import (
     TicketFeedback,
     TicketOpened,
 )
+from bot.monitoring.metrics import CRISIS_ANSWERS
 from bot.reporting.recorder import Analytics
 from bot.reporting.review import QuestionCollector
 
@@ -61,19 +62,28 @@ class ReportingInsight:
         guess: str | None,
         municipality: str | None,
         stay: str | None,
+        user_key: str | None = None,
     ) -> None:
         async def record(session: AsyncSession) -> None:
             await self.analytics.misunderstood(language, guess, municipality, stay, session=session)
-            await self.questions.unanswered(language, text, guess, session=session)
+            await self.questions.unanswered(
+                language, text, guess, user_key=user_key, session=session
+            )
 
         await self._add(record)
 
     async def out_of_scope(
-        self, language: str, text: str, *, municipality: str | None, stay: str | None
+        self,
+        language: str,
+        text: str,
+        *,
+        municipality: str | None,
+        stay: str | None,
+        user_key: str | None = None,
     ) -> None:
         async def record(session: AsyncSession) -> None:
             await self.analytics.out_of_scope(language, municipality, stay, session=session)
-            await self.questions.out_of_scope(language, text, session=session)
+            await self.questions.out_of_scope(language, text, user_key=user_key, session=session)
 
         await self._add(record)
 
@@ -82,6 +92,10 @@ class ReportingInsight:
             await self.analytics.feedback(language, intent, helped, session=session)
 
         await self._add(record)
+
+    def crisis(self, language: str, group: str) -> None:
+        # For the operator (Prometheus), not the municipality's report: no row is written.
+        CRISIS_ANSWERS.labels(group).inc()
 
     async def flush(self) -> None:
         """Write what is pending (also called when the bot stops)."""
@@ -130,7 +144,9 @@ class HandoffReporting:
                     event.language, event.topic, event.municipality, event.stay
                 )
                 for question in event.questions:
-                    await self.questions.handoff_question(event.language, event.topic, question)
+                    await self.questions.handoff_question(
+                        event.language, event.topic, question, user_key=event.user_key
+                    )
             case FirstAnswer():
                 await self.analytics.first_answer(event.language, event.topic, event.waited_minutes)
             case TicketClosed():
@@ -138,4 +154,6 @@ class HandoffReporting:
             case TicketFeedback():
                 await self.analytics.feedback(event.language, event.topic, event.helped)
             case AnswerSuggested():
-                await self.questions.suggested_answer(event.language, event.topic, event.text)
+                await self.questions.suggested_answer(
+                    event.language, event.topic, event.text, user_key=event.user_key
+                )

@@ -31,24 +31,34 @@ footer { margin-top: 3rem; color: #666; font-size: .85rem; }
 
 
 def render(
-    sections: Sequence[Section], *, since: dt.date, until: dt.date, generated: dt.date
+    sections: Sequence[Section],
+    *,
+    since: dt.date,
+    until: dt.date,
+    generated: dt.date,
+    label: str = "",
 ) -> str:
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Migration Information Point bot: report {since} to {until}</title>",
+        f"<title>Migration Information Point bot: report {escape(label) or since} "
+        f"({since} to {until})</title>",
         f"<style>{CSS}</style></head><body>",
         "<header><h1>Migration Information Point bot: what people asked</h1>",
-        f'<p class="lead">Period: <strong>{since:%d %B %Y}</strong> to '
-        f"<strong>{until:%d %B %Y}</strong> (weeks are ISO weeks, Monday to Sunday). "
+        f'<p class="lead">Period{" " + escape(label) if label else ""}: '
+        f"<strong>{since:%d %B %Y}</strong> to "
+        f"<strong>{until:%d %B %Y}</strong> (weeks are ISO weeks, Monday to Sunday; the first "
+        "and last may be cut by the period). "
         f"Made on {generated:%d %B %Y}.</p></header>",
         '<section class="privacy"><p><strong>No person can be recognised in this report.</strong> '
         "The bot stores no names, chat ids or message text for it, only what kind of question "
         "was asked, in which language, on which day. "
         f"A number below {THRESHOLD} is shown as <strong>{escape(SMALL)}</strong>. "
         f"A number shown as <strong>{HIDDEN}</strong> is hidden because, together with a total, "
-        f"it would reveal a number below {THRESHOLD}. Percentages and waiting times are only "
+        f"it would reveal a number below {THRESHOLD}, or, taken from the reports of other "
+        "periods, would. Reports cover whole ISO weeks, months or quarters only. "
+        "Percentages and waiting times are only "
         "shown when every number they come from is shown. Charts leave hidden numbers out.</p>"
         "</section>",
         "<nav><h2>Contents</h2><ol>",

@@ -1,4 +1,4 @@
-"""`mip report`: the HTML report and its CSV files, written to a folder."""
+"""`mip report`: the HTML report and its CSV files of one period, written to a folder."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from pathlib import Path
 
 from bot.contract import Contract
 from bot.reporting import page
-from bot.reporting.figures import Figures, build, load_events
+from bot.reporting.figures import Figures
+from bot.reporting.periods import ReportPeriod
+from bot.reporting.published import load_published, protected_figures, record_published
 from bot.reporting.sections import cube_rows, sections
 from bot.storage.db import Database
 
@@ -24,18 +26,23 @@ class Written:
     figures: Figures
 
 
-async def load_figures(
-    db: Database,
-    contract: Contract,
-    *,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-) -> Figures:
-    rows, waits, period = await load_events(db, since, until)
-    return build(rows, waits, period, contract)
+async def load_figures(db: Database, contract: Contract, period: ReportPeriod) -> Figures:
+    """The protected counts of `period`, checked against every other published report."""
+    published = await load_published(db, besides=period.label)
+    return await protected_figures(db, contract, period, published)
 
 
-def write_report(figures: Figures, out: Path) -> Written:
+async def publish(
+    db: Database, contract: Contract, period: ReportPeriod, out: Path, *, today: dt.date
+) -> Written:
+    """Write the report of `period` and record what it showed (for the reports after it)."""
+    figures = await load_figures(db, contract, period)
+    written = write_report(figures, out, label=period.label)
+    await record_published(db, period, figures, today)
+    return written
+
+
+def write_report(figures: Figures, out: Path, *, label: str = "") -> Written:
     """report.html and one CSV per table in `out` (created if needed)."""
     parts = sections(figures)
     out.mkdir(parents=True, exist_ok=True)
@@ -49,6 +56,7 @@ def write_report(figures: Figures, out: Path) -> Written:
             parts,
             since=figures.period.since,
             until=figures.period.until,
+            label=label,
             generated=dt.datetime.now(dt.UTC).date(),
         ),
         encoding="utf-8",

@@ -1,7 +1,8 @@
 """Reporting tables: anonymous events for the report, masked questions for review.
 
-Neither table has a user id, a chat id or a timestamp; `day` is the only time there is.
-Schema changes go through an Alembic migration (0005_reporting.py).
+Neither table has a user id, a chat id or a timestamp; `day` is the only time there is. A
+review item carries a keyed hash of its author and day (`subject`), only so that /forget can
+find it. Schema changes go through an Alembic migration (migrations/versions/).
 """
 
 from __future__ import annotations
@@ -43,3 +44,17 @@ class ReviewItemRow(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     intent: Mapped[str | None] = mapped_column(String(64))  # the engine's best guess, if any
     text: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str | None] = mapped_column(String(32), index=True)  # review.Pseudonyms
+
+
+class PublishedReportRow(Base):
+    """A report period already published, with the counts it showed: a later report is
+    checked against them, so that no two reports differ by a few people (periods.py)."""
+
+    __tablename__ = "published_reports"
+
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)  # 2026-W48, 2026-11, 2026-Q4
+    since: Mapped[dt.date] = mapped_column(Date)
+    until: Mapped[dt.date] = mapped_column(Date)
+    cells: Mapped[str] = mapped_column(Text)  # JSON: the shown counts and the days they cover
+    published_at: Mapped[dt.date] = mapped_column(Date)

@@ -56,7 +56,9 @@ class Database:
                 "max_overflow": 0,
                 "pool_timeout": 60,
             }
-        self.engine: AsyncEngine = create_async_engine(self.url, **options)
+        # Errors and SQL logs show statements without their parameters: those are users' text
+        # and Telegram ids (bot/logs.py keeps the statements out of the logs as well).
+        self.engine: AsyncEngine = create_async_engine(self.url, hide_parameters=True, **options)
         if self.url.get_backend_name() == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
@@ -92,6 +94,19 @@ class Database:
             if self.is_postgresql:
                 await connection.execute(text("SET LOCAL synchronous_commit TO OFF"))
             yield connection
+
+    async def scrub(self) -> bool:
+        """After erasing someone: on SQLite, copy the write-ahead log into the database file and
+        empty it, so the erased text is gone from the files (deleted content is overwritten
+        with zeros: `secure_delete`). False when another process held the log open and part
+        of it stays until the next checkpoint. PostgreSQL reuses the space of deleted rows at
+        its next (auto)vacuum; nothing to do here."""
+        if self.url.get_backend_name() != "sqlite":
+            return True
+        async with self.engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            row = (await autocommit.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).one()
+        return not row[0]  # (busy, log frames, frames checkpointed)
 
     def insert(self, entity: type[DeclarativeBase]) -> sqlite.Insert | postgresql.Insert:
         """INSERT in this database's dialect, for ON CONFLICT clauses (both have them)."""
@@ -129,10 +144,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # (kill -9); only a power cut can lose the last ones. FULL would fsync every commit.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted rows are overwritten with zeros, not left readable in free pages (/forget).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
 def _sqlite_begin(connection: Connection) -> None:
+    if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        return  # e.g. a checkpoint, which must run outside a transaction
     # BEGIN IMMEDIATE takes the write lock at the start, so two transactions that both
     # read and then write (a claim, a ticket opening) wait for each other instead of
     # failing with "database is locked" halfway; the PostgreSQL equivalent is row locking.

@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 from bot.core.clock import Clock, SystemClock
 from bot.core.events import Button, Reply
 from bot.core.outgoing import OutgoingMessage
+from bot.monitoring.metrics import DEAD_LETTERS
 from bot.storage.db import Database
 from bot.storage.tables import OutboxRow
 
@@ -54,9 +55,19 @@ def decode(payload: str) -> Reply:
     )
 
 
-def enqueue(session: AsyncSession, recipient: str, reply: Reply, not_before: dt.datetime) -> None:
-    """Add a message to the outbox inside the caller's transaction."""
-    session.add(OutboxRow(recipient=recipient, payload=encode(reply), not_before=not_before))
+def enqueue(
+    session: AsyncSession,
+    recipient: str,
+    reply: Reply,
+    not_before: dt.datetime,
+    *,
+    about: str | None = None,
+) -> None:
+    """Add a message to the outbox inside the caller's transaction; `about` is the user it
+    quotes or announces, whose /forget deletes it while it waits."""
+    session.add(
+        OutboxRow(recipient=recipient, about=about, payload=encode(reply), not_before=not_before)
+    )
 
 
 class SqlOutbox:
@@ -137,6 +148,7 @@ class SqlOutbox:
             row.attempts += 1
             if retry_at is None or row.attempts >= MAX_ATTEMPTS:
                 await session.delete(row)
+                DEAD_LETTERS.inc()
                 return
             row.last_error = error[:200]
             row.not_before = retry_at

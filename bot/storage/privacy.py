@@ -2,8 +2,17 @@
 
 Every part of the bot that stores something about a person registers a `Part` here (the
 handoff its tickets, storage its conversations, subscriptions and outbox, reporting its
-review items). `forget` runs every part's eraser in one transaction; `purge` every part's
-retention rule. A new table that holds personal data needs a part, or it is never erased.
+review items). `forget` runs every part's eraser in one transaction, then has the database
+scrub its files (SQLite: deleted content zeroed, the write-ahead log emptied); `purge` runs
+every part's retention rule. A new table that holds personal data needs a part, or it is
+never erased. The tables and what each part erases:
+
+    conversations     the user's row (language, last messages, stay, municipality)
+    subscriptions     the user's row
+    outbox            messages waiting for the user, and for others about the user
+                      (announcements of their ticket, copies of their messages)
+    tickets           the user's tickets and their messages (ticket_messages)
+    review items      questions kept for staff that the user wrote (review_items.subject)
 """
 
 from __future__ import annotations
@@ -13,7 +22,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock, SystemClock
@@ -53,11 +62,14 @@ class Privacy:
     async def forget(self, user_key: str) -> dict[str, int]:
         """Erase everything stored about a user, in one transaction; counts per part."""
         async with self.db.session() as session, session.begin():
-            return {
+            erased = {
                 part.name: await part.forget(session, user_key, self.clock)
                 for part in self.parts
                 if part.forget is not None
             }
+        if not await self.db.scrub():
+            log.warning("after /forget another process held the database log; it is emptied later")
+        return erased
 
     async def purge(self, retention: dt.timedelta) -> dict[str, int]:
         """Delete what is older than the retention period; counts per part."""
@@ -103,7 +115,9 @@ async def _forget_subscription(session: AsyncSession, user_key: str, _clock: Clo
 
 
 async def _forget_outbox(session: AsyncSession, user_key: str, _clock: Clock) -> int:
-    return _count(await session.execute(delete(OutboxRow).where(OutboxRow.recipient == user_key)))
+    """Messages waiting for the user, and those for others that quote or announce them."""
+    about = or_(OutboxRow.recipient == user_key, OutboxRow.about == user_key)
+    return _count(await session.execute(delete(OutboxRow).where(about)))
 
 
 async def _purge_invites(session: AsyncSession, cutoff: dt.datetime) -> int:

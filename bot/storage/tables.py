@@ -178,6 +178,9 @@ class OutboxRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     recipient: Mapped[str] = mapped_column(String(64), index=True)
+    # The user a message to someone else is about (a key person's copy of a user's message,
+    # an announcement of their ticket): /forget deletes it while it waits.
+    about: Mapped[str | None] = mapped_column(String(64), index=True)
     payload: Mapped[str] = mapped_column(Text)  # the Reply as JSON
     not_before: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import Counter
 from collections.abc import Awaitable
 from contextlib import AbstractAsyncContextManager
@@ -40,6 +41,7 @@ from bot.core.conversation import Once
 from bot.core.events import Reply, UserEvent
 from bot.language.codes import DEFAULT, SUPPORTED, normalise
 from bot.language.i18n import Texts
+from bot.monitoring.metrics import REPLY_SECONDS, UPDATES
 from bot.telegram.mapping import event_for, is_private, parts_for
 from bot.telegram.request import RetryingRequest
 from bot.telegram.signing import CallbackSigner
@@ -116,6 +118,12 @@ def _chat_key(update: object) -> int | None:
     return update.effective_user.id if update.effective_user else None
 
 
+def _kind(update: Update) -> str:
+    if update.callback_query is not None:
+        return "button"
+    return "message" if update.message is not None else "other"
+
+
 class TelegramAdapter:
     def __init__(
         self,
@@ -140,6 +148,8 @@ class TelegramAdapter:
         return False
 
     async def on_update(self, update: Update, context: TgContext) -> None:
+        received = time.perf_counter()
+        UPDATES.labels(_kind(update)).inc()
         if update.callback_query is not None:
             # Stops the client's spinner; failing to do so must not cost the answer.
             try:
@@ -180,6 +190,7 @@ class TelegramAdapter:
             # Sent within the turn: the next update of this user, here or on another
             # replica, is answered after these replies.
             await self.send(context.bot, chat_id, replies)
+            REPLY_SECONDS.observe(time.perf_counter() - received)
 
     async def on_membership(self, update: Update, context: TgContext) -> None:
         change = update.my_chat_member

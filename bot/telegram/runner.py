@@ -16,12 +16,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from functools import partial
 from http import HTTPStatus
 from typing import Any
 
 import tornado.web
-from telegram import Update
+from telegram import Bot, Update
 
 from bot.config import Settings, TelegramSettings
 from bot.core.conversation import Conversation
@@ -57,8 +58,10 @@ async def run(
     telegram: TelegramSettings | None = None,
     stop: asyncio.Event | None = None,
     started: asyncio.Event | None = None,
+    on_started: Callable[[Bot], None] | None = None,
 ) -> None:
-    """Serve until cancelled or `stop` is set; `started` is set once updates are received."""
+    """Serve until cancelled or `stop` is set; `started` is set and `on_started` called with
+    the Bot (for the readiness check) once updates are received."""
     telegram = telegram or settings.telegram
     updates = SqlProcessedUpdates(db)
     application, adapter = build_application(
@@ -98,6 +101,8 @@ async def run(
         )
         if dispatcher is not None:
             dispatcher.start()
+        if on_started is not None:
+            on_started(application.bot)
         if started is not None:
             started.set()
         try:

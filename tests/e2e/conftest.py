@@ -10,6 +10,7 @@ import subprocess
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -82,11 +83,16 @@ async def start_bot(
     tmp_path: Path,
     webhook: Webhook | None = None,
     outbox: OutboxSource | None = None,
+    *,
+    token: str | None = None,
+    env: dict[str, str] | None = None,
+    connect_args: dict[str, Any] | None = None,
 ) -> AsyncIterator[RunningBot]:
     """`mip run` in-process: the real runner, PTB over HTTP to the emulator, the handoff
     queue and its outbox on the same database (relays go through the production dispatcher;
-    `outbox` replaces it for tests of the dispatcher itself)."""
-    token = f"{next(_tokens)}{os.getpid()}:e2e-{tmp_path.name}"
+    `outbox` replaces it for tests of the dispatcher itself). `env`: more MIP_* settings
+    (e.g. another MIP_DATABASE_URL, with `connect_args` for its connections)."""
+    token = token or new_token(tmp_path)
     switch = EngineSwitch(engine_url)
     await switch.start()
     settings = Settings.from_env(
@@ -96,10 +102,11 @@ async def start_bot(
             "MIP_TELEGRAM_TOKEN": token,
             "MIP_TELEGRAM_BASE_URL": botapi_url,
             "MIP_CONTENT_DIR": str(CONTENT),
+            **(env or {}),
         }
     )
     telegram = TelegramSettings(Secret("e2e-callback-secret"), webhook)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, connect_args=connect_args)
     await db.migrate()
     # As bot.app.open_app assembles it, with the session's content and language model
     # (building the language model takes ~10 s; the bot does it once at start).
@@ -136,6 +143,11 @@ async def start_bot(
             await switch.stop()
             await engine.aclose()
             await db.dispose()
+
+
+def new_token(tmp_path: Path) -> str:
+    """A bot token the emulator accepts, new for each bot (update ids count per token)."""
+    return f"{next(_tokens)}{os.getpid()}:e2e-{tmp_path.name}"
 
 
 @pytest.fixture

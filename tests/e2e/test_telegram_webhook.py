@@ -62,3 +62,18 @@ async def test_an_update_posted_twice_is_answered_once(hooked: tuple[RunningBot,
             assert response.status_code == 200
     await chat.reply()
     assert await chat.silence(0.7) == []
+
+
+async def test_a_body_over_the_limit_is_refused_and_the_bot_carries_on(
+    hooked: tuple[RunningBot, Webhook],
+) -> None:
+    bot, hook = hooked
+    chat = bot.chat("nl")
+    padding = "x" * (1 << 20)
+    update = {"update_id": 900_003, "message": chat.message(message_id=3, text=padding)}
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with httpx.AsyncClient() as http:
+        assert (await http.post(hook.url, json=update, headers=headers)).status_code == 413
+    assert await chat.silence(0.5) == []
+    await chat.say("/menu")  # the next update, by the emulator's webhook, is answered
+    assert (await chat.reply()).buttons

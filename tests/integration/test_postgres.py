@@ -81,6 +81,14 @@ async def test_purge_and_forget_on_postgresql(setup: cases.Setup) -> None:
     await cases.check_purge_and_forget(setup)
 
 
+async def test_forget_takes_back_waiting_messages_on_postgresql(setup: cases.Setup) -> None:
+    await cases.check_forget_takes_back_what_waits_for_key_persons(setup)
+
+
+async def test_stale_tickets_on_postgresql(setup: cases.Setup) -> None:
+    await cases.check_stale_tickets_are_closed_then_purged(setup)
+
+
 async def test_outbox_and_timers_survive_a_restart_on_postgresql(schema: dict[str, Any]) -> None:
     def path_db() -> Database:
         return Database(URL, connect_args=schema)

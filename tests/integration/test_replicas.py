@@ -1,6 +1,6 @@
 """What replicas share on one PostgreSQL, each replica a Database of its own (its own pool, as
-another process would have): the outbox, the queue's timers, per-user turns, migrations.
-The whole bot in two processes: tests/e2e/test_replicas.py."""
+another process would have): the outbox, the queue's timers and stale-ticket sweep, per-user
+turns, migrations. The whole bot in two processes: tests/e2e/test_replicas.py."""
 
 from __future__ import annotations
 
@@ -81,6 +81,26 @@ async def test_two_replicas_sweeping_at_once_send_each_reminder_once(
         assert sum(r.reminded for r in results) in (0, 30)
     reminders = await outbox.due(limit=1000)
     assert len(reminders) == 30  # one per ticket, whoever swept
+
+
+async def test_two_replicas_closing_stale_tickets_at_once_close_and_tell_each_once(
+    replicas: tuple[Database, Database],
+) -> None:
+    a, b = replicas
+    clock = ManualClock(MONDAY_MORNING)
+    queues = [build_handoff(db, Schedule.load(SCHEDULE), titles, clock=clock) for db in (a, b)]
+    codes = [(await queues[0].tickets.open_ticket(opening(f"tg:{u}")))[0].code for u in range(30)]
+    outbox = SqlOutbox(a, clock)
+    for message in await outbox.due(limit=1000):  # no key person: the users' confirmations
+        await outbox.mark_sent(message.id)
+    clock.advance(days=15)
+    closed: list[str] = []
+    for _ in range(3):
+        for result in await asyncio.gather(*(q.stale.close() for q in queues)):
+            closed += result
+    assert sorted(closed) == sorted(codes)  # each once, whoever swept
+    notices = await outbox.due(limit=1000)
+    assert sorted(m.recipient for m in notices) == sorted(f"tg:{u}" for u in range(30))
 
 
 async def test_a_job_runs_in_one_replica_at_a_time(replicas: tuple[Database, Database]) -> None:

@@ -174,3 +174,14 @@ def test_rasa_intent_report_is_read(tmp_path: Path) -> None:
     )
     cv = parse_intent_report(path, 5, 12.0)
     assert cv == CrossValidation(5, 0.9512, 0.94, 0.95, 12.0)
+
+
+def test_accuracy_per_contract_version_keeps_old_intents_visible() -> None:
+    # police was added in "version 2" here; tax_return and out_of_scope are version 1.
+    metrics = compute(sample(), ANSWERS, ["nl"], {"police": 2})
+    nl = metrics["nl"]
+    assert set(nl.versions) == {1, 2}
+    police = [o for o in sample() if o.example.language == "nl" and o.example.intent == "police"]
+    assert nl.versions[2].n == len(police)
+    assert nl.versions[1].n + nl.versions[2].n == nl.n
+    assert compute(sample(), ANSWERS, ["nl"])["nl"].versions == {}  # one version: no table

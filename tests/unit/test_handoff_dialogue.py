@@ -84,10 +84,13 @@ async def test_full_handoff_conversation(desk: Desk, language: str) -> None:
     assert [m.text for m in ticket.messages] == [first, second]
 
     [announcement] = (await desk.delivered())[kp]
-    assert ticket.label in announcement.text and first in announcement.text
+    # Announced to every key person: code, language and topic, not the user's words.
+    assert ticket.label in announcement.text
+    assert first not in announcement.text and second not in announcement.text
     assert user not in announcement.text
     [claimed] = await desk.core.handle(UserEvent.button(kp, callbacks.claim(ticket.code)))
-    assert ticket.label in claimed.text
+    assert ticket.label in claimed.text  # the one who claims it reads the question
+    assert first in claimed.text and second in claimed.text
     assert list(await desk.delivered()) == [user]  # "a key person has taken your question"
 
     assert await desk.core.handle(UserEvent.message(kp, "Hello! Which company is it?")) == []
@@ -165,6 +168,9 @@ async def test_forget_erases_the_user_after_confirmation(desk: Desk) -> None:
     assert await desk.queue.tickets.active_ticket("tg:5") is not None  # nothing yet
     [done] = await desk.core.handle(UserEvent.button("tg:5", callbacks.FORGET))
     assert done.language == "nl"
+    # It says honestly what it cannot take back: what a key person already received.
+    assert "al in zijn of haar Telegram-chat heeft ontvangen" in done.text
+    assert "niet terughalen" in done.text
     assert await desk.queue.tickets.active_ticket("tg:5") is None
     state = await desk.core.states.load("tg:5")
     assert state.language is None  # the conversation row is gone too

@@ -63,6 +63,14 @@ async def test_purge_and_forget(setup: cases.Setup) -> None:
     await cases.check_purge_and_forget(setup)
 
 
+async def test_forget_takes_back_what_waits_for_key_persons(setup: cases.Setup) -> None:
+    await cases.check_forget_takes_back_what_waits_for_key_persons(setup)
+
+
+async def test_stale_tickets_are_closed_then_purged(setup: cases.Setup) -> None:
+    await cases.check_stale_tickets_are_closed_then_purged(setup)
+
+
 async def test_concurrent_openings_make_one_ticket(setup: cases.Setup) -> None:
     await cases.check_concurrent_openings_make_one_ticket(setup)
 

@@ -11,7 +11,8 @@ import yaml
 from sqlalchemy import select
 
 from bot.cli.main import main
-from bot.reporting.review import QuestionCollector, export_yaml
+from bot.core.clock import SystemClock
+from bot.reporting.review import Pseudonyms, QuestionCollector, export_yaml
 from bot.reporting.tables import ReviewItemRow
 from bot.storage.db import Database
 
@@ -95,3 +96,33 @@ def test_review_export_command_writes_the_file(
     assert yaml.safe_load(out.read_text(encoding="utf-8"))["items"] == []
     assert "MIP_COLLECT_QUESTIONS is off" in capsys.readouterr().err
     assert main(["review", "purge", "--days", "30"]) == 0
+
+
+async def test_forget_finds_the_authors_items_by_a_keyed_hash(db: Database) -> None:
+    pseudonyms = Pseudonyms(b"k" * 32)
+    monday = QuestionCollector(db, enabled=True, today=lambda: DAY, pseudonyms=pseudonyms)
+    tuesday = QuestionCollector(
+        db, enabled=True, today=lambda: DAY + dt.timedelta(days=1), pseudonyms=pseudonyms
+    )
+    await monday.unanswered("pl", "pierwsze pytanie", user_key="tg:4242")
+    await tuesday.handoff_question("pl", None, "drugie pytanie", user_key="tg:4242")
+    await tuesday.suggested_answer("pl", None, "odpowiedź dla niego", user_key="tg:4242")
+    await monday.out_of_scope("pl", "cudze pytanie", user_key="tg:77")
+    await monday.unanswered("pl", "bez autora")  # e.g. `mip` commands: nobody to link
+    async with db.session() as session:
+        subjects = list((await session.scalars(select(ReviewItemRow.subject))).all())
+    assert not any(s and "4242" in s for s in subjects)
+    assert len(set(subjects)) == 4  # one author on two days: two unlinkable subjects
+    async with db.session() as session, session.begin():
+        assert await monday.forget(session, "tg:4242", SystemClock()) == 3
+    assert [i.text for i in await monday.items()] == ["cudze pytanie", "bez autora"]
+    export = export_yaml(await monday.items(), exported=DAY)
+    assert "subject" not in export
+
+
+async def test_without_pseudonyms_nothing_can_be_found_or_erased(db: Database) -> None:
+    collector = QuestionCollector(db, enabled=True, today=lambda: DAY)
+    await collector.unanswered("nl", "een vraag", user_key="tg:1")
+    async with db.session() as session, session.begin():
+        assert await collector.forget(session, "tg:1", SystemClock()) == 0
+    assert len(await collector.items()) == 1

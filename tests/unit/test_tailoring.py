@@ -23,7 +23,7 @@ from bot.language.codes import SUPPORTED
 from bot.language.identify import LanguageIdentifier
 from bot.storage.conversations import SqlConversationStates
 from bot.storage.subscriptions import SqlSubscriptions
-from tests.conftest import CONTENT
+from tests.conftest import CONTENT, filled
 from tests.unit.test_conversation import ScriptedEngine, data_of
 
 USER = "test:tailored"
@@ -70,7 +70,7 @@ async def core(
 def variant(store: ContentStore, language: str, intent: str, stay: str | None) -> str:
     answer = store.get(language, intent)
     assert answer is not None
-    return answer.variants.select(stay, None)
+    return filled(store, answer, stay)
 
 
 async def press(core: Conversation, data: str) -> list[Reply]:
@@ -288,3 +288,14 @@ def test_cli_announce_dry_run(
     assert "would announce fixture-tax-evening (2026-12-01) to 0 subscriber(s)" in out or (
         "no upcoming event left" in out
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "name"), [("pl", "Haga"), ("bg", "Хага"), ("ro", "Haga"), ("nl", "Den Haag")]
+)
+def test_the_rni_desk_is_named_in_the_readers_language(language: str, name: str) -> None:
+    from bot.content.municipalities import RNI_DESKS, render_rni_desk
+
+    everywhere = render_rni_desk(None, language).split(", ")
+    assert len(everywhere) == len(RNI_DESKS) and name in everywhere
+    assert "The Hague" not in everywhere

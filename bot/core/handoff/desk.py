@@ -155,7 +155,7 @@ class KeyPersonDesk:
 
     def _queued(self, ticket: Ticket, t: Texts) -> Reply:
         return Reply(
-            notices.describe_ticket(t, ticket, self.handoff.claims.titles),
+            notices.summary(t, ticket, self.handoff.claims.titles),
             buttons=(
                 (
                     Button(

@@ -1,7 +1,10 @@
 """The messages the queue sends to key persons and users, in the reader's language.
 
-Key persons see a ticket code, the language, the topic and the messages: never who the
-user is on Telegram.
+Key persons never see who the user is on Telegram. An announcement of a new ticket, which
+goes to every available key person, shows its code, language and topic only; the user's
+messages and what the bot knows of them (stay, municipality) are shown to the one key
+person who claims it. A user's /forget can then take back what has not been delivered, and
+fewer copies of it sit in key persons' chats.
 """
 
 from __future__ import annotations
@@ -60,6 +63,14 @@ def describe_ticket(t: Texts, ticket: Ticket, titles: Titles) -> str:
     return text if len(text) <= QUOTE_MAX + 500 else text[: QUOTE_MAX + 500] + "…"
 
 
+def summary(t: Texts, ticket: Ticket, titles: Titles) -> str:
+    """The ticket as every key person may see it before it is claimed: code, language, topic."""
+    lines = [f"{ticket.label} · {name_in(ticket.language, t.language)}"]
+    if ticket.topic:
+        lines.append(t.gettext("Topic: {topic}").format(topic=titles(t.language, ticket.topic)))
+    return "\n".join(lines)
+
+
 def announcement(kp: KeyPerson, ticket: Ticket, titles: Titles, *, note: str = "") -> Reply:
     t = Texts(kp.ui_language)
     head = {
@@ -70,7 +81,7 @@ def announcement(kp: KeyPerson, ticket: Ticket, titles: Titles, *, note: str = "
         ),
     }[note]
     return Reply(
-        f"{head}\n{describe_ticket(t, ticket, titles)}",
+        f"{head}\n{summary(t, ticket, titles)}",
         buttons=(
             (
                 Button(
@@ -144,6 +155,32 @@ def user_late(ticket: Ticket, schedule: Schedule, now: dt.datetime) -> Reply:
         ).format(code=ticket.label, hours=schedule.describe(ticket.language)),
         buttons=((Button(t.gettext("✖️ Cancel my question"), callbacks.CANCEL),),),
         language=ticket.language,
+    )
+
+
+def user_stale(ticket: Ticket, days: int) -> Reply:
+    t = Texts(ticket.language)
+    return Reply(
+        t.gettext(
+            "Your question {code} was closed because nobody wrote in it for {days} days. If you still need help, ask again or talk to a person."
+        ).format(code=ticket.label, days=days),
+        buttons=(
+            (
+                Button(t.gettext("📋 Menu"), callbacks.MENU),
+                Button(t.gettext("🙋 Talk to a person"), callbacks.PERSON),
+            ),
+        ),
+        language=ticket.language,
+    )
+
+
+def keyperson_stale(kp: KeyPerson, ticket: Ticket, days: int) -> Reply:
+    t = Texts(kp.ui_language)
+    return Reply(
+        t.gettext(
+            "{code} was closed after {days} days without messages. Nothing more to do."
+        ).format(code=ticket.label, days=days),
+        language=kp.ui_language,
     )
 
 
