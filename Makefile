@@ -61,12 +61,13 @@ engine: $(BIN)/mip  ## serve the intent model on port 5005
 eval: $(BIN)/mip  ## held-out accuracy per language: reports/eval.md and charts
 	$(BIN)/mip eval
 
-bench: $(BIN)/mip  ## benchmarks, ~15 min (not in make test): training, latency, throughput, memory, queue claims, handoff delivery and routing -> bench/RESULTS.md
+bench: $(BIN)/mip  ## benchmarks, ~15 min (not in make test): training, latency, throughput, memory, language id, queue claims, handoff delivery and routing -> bench/RESULTS.md
 	$(BIN)/mip train
 	$(BIN)/python -m bench.training
 	$(BIN)/python -m bench.latency
 	$(BIN)/python -m bench.throughput
 	$(BIN)/python -m bench.memory
+	$(BIN)/python -m bench.language_id
 	$(BIN)/python -m bench.claims
 	$(BIN)/python -m bench.handoff_burst
 	$(BIN)/python -m bench.handoff_faults

@@ -1,8 +1,8 @@
 """The Telegram side of the whole-bot path, in-process: update in, reply out.
 
 python-telegram-bot's Application exactly as `mip run` builds it (bot.telegram.adapter:
-the processed-updates check, the throttle, signed buttons, the rate limiter, the retrying
-request), with the network to Telegram replaced by the unit tests' in-process Bot API (an
+the processed-updates check, the user's turn (an advisory lock on PostgreSQL), the throttle,
+signed buttons, the rate limiter, the retrying request), with the network to Telegram replaced by the unit tests' in-process Bot API (an
 httpx MockTransport that answers like Telegram). Keeping the Bot API in-process measures
 the bot, not a second server competing for the same two cores.
 """
@@ -22,9 +22,10 @@ from bot.core.conversation import Conversation
 from bot.core.throttle import Throttle, ThrottledConversation
 from bot.storage.db import Database
 from bot.storage.processed_updates import SqlProcessedUpdates
+from bot.storage.turns import UserTurns
 from bot.telegram.adapter import TgApplication, build_application
 from bot.telegram.signing import CallbackSigner
-from tests.unit.fake_botapi import FakeBotApi
+from tests.unit.fake_botapi import Call, FakeBotApi
 
 
 class TelegramPath:
@@ -33,7 +34,7 @@ class TelegramPath:
         self.api = api
         self._update_ids = itertools.count(1)
 
-    async def message(self, chat_id: int, text: str, language: str) -> int:
+    async def message(self, chat_id: int, text: str, language: str) -> list[Call]:
         """A private text message from `chat_id`, handled to the end; returns the Bot API calls
         it made (its replies: a private text message makes no other call)."""
         update_id = next(self._update_ids)
@@ -51,7 +52,7 @@ class TelegramPath:
         }
         update = Update.de_json(data, self.application.bot)
         await self.application.process_update(update)
-        return len(self.api.calls) - before
+        return self.api.calls[before:]
 
 
 @asynccontextmanager
@@ -65,6 +66,7 @@ async def telegram_path(
         CallbackSigner("bench"),
         SqlProcessedUpdates(db),
         request=api.request(),
+        turns=UserTurns(db, conversation.states.settled),
     )
     async with application:
         yield TelegramPath(application, api)

@@ -24,7 +24,7 @@ from bot.core.state import ConversationState
 from bot.handoff import Handoff, build_handoff
 from bot.storage.conversations import SqlConversationStates
 from bot.storage.db import Database
-from bot.storage.outbox import MAX_ATTEMPTS, SqlOutbox
+from bot.storage.outbox import LEASE, MAX_ATTEMPTS, OutboxAnnouncer, SqlOutbox, enqueue
 from bot.storage.tables import (
     ConversationRow,
     DeadLetterRow,
@@ -52,7 +52,7 @@ class Setup:
     async def sent(self) -> list[tuple[str, Reply]]:
         """Deliver the outbox as a transport would: (recipient, reply), oldest first."""
         sent: list[tuple[str, Reply]] = []
-        while due := await self.outbox.due(limit=1000):  # one per recipient and round
+        while due := await self.outbox.claim(limit=1000):  # one per recipient and round
             for message in due:
                 await self.outbox.mark_sent(message)
                 sent.append((message.recipient, message.reply))
@@ -216,17 +216,41 @@ async def check_timers_survive_a_restart(
 async def check_failed_delivery_is_retried_then_given_up(s: Setup) -> None:
     await s.key_person("kp:pl", ["pl"])
     await s.queue.tickets.open_ticket(opening("tg:1"))
-    [message] = await s.outbox.due()
+    [message] = await s.outbox.claim()
     await s.outbox.mark_failed(message, "network down", dt.timedelta(seconds=30))
-    assert await s.outbox.due() == []
+    assert await s.outbox.claim() == []
     s.clock.advance(seconds=31)
-    assert [m.id for m in await s.outbox.due()] == [message.id]
+    assert [m.id for m in await s.outbox.claim()] == [message.id]
     for _ in range(MAX_ATTEMPTS - 1):  # it keeps failing: given up, kept as a dead letter
         await s.outbox.mark_failed(message, "network down", dt.timedelta(0))
     assert await s.outbox.due() == [] and await s.outbox.pending() == 0
     async with s.db.session() as session:
         [letter] = (await session.scalars(select(DeadLetterRow))).all()
     assert letter.outcome == "gave_up" and letter.kind == "announce" and letter.ticket_code
+
+
+async def check_outbox_claims_one_message_per_recipient_spaced_and_leased(s: Setup) -> None:
+    outbox = SqlOutbox(s.db, s.clock, spacing=dt.timedelta(seconds=1))
+    announcer = OutboxAnnouncer(s.db, s.clock)
+    for i in range(3):
+        await announcer.enqueue("tg:1", Reply(f"one {i}"))
+    await announcer.enqueue("tg:2", Reply("two"))
+    first = await outbox.claim()
+    assert [(m.recipient, m.reply.text) for m in first] == [("tg:1", "one 0"), ("tg:2", "two")]
+    assert await outbox.claim() == []  # taken: not again, and tg:1's next waits its turn
+    await outbox.mark_sent(first[0])
+    assert await outbox.claim() == []  # tg:1's next message waits a second
+    s.clock.advance(seconds=1)
+    [second] = await outbox.claim()
+    assert second.reply.text == "one 1"
+    # Never marked (the process holding the claims died): due again once the lease ran out.
+    s.clock.advance(seconds=LEASE.total_seconds() + 1)
+    assert sorted(m.reply.text for m in await outbox.claim()) == ["one 1", "two"]
+    # A relay overtakes the evenings waiting for the same recipient, and is claimed alone.
+    async with s.db.session() as session, session.begin():
+        enqueue(session, "tg:1", Reply("relay"), s.clock.now(), kind=Kind.RELAY)
+    s.clock.advance(seconds=LEASE.total_seconds() + 1)
+    assert [m.reply.text for m in await outbox.claim()] == ["relay", "two"]
 
 
 async def check_invites_work_once_and_expire(s: Setup) -> None:

@@ -152,6 +152,7 @@ async def _chat(settings: Settings, language: str | None, who: str) -> int:
 async def _telegram(settings: Settings) -> int:
     from bot.app import open_app
     from bot.storage.outbox import SqlOutbox
+    from bot.telegram.delivery import PER_CHAT_GAP
     from bot.telegram.runner import run
 
     if not settings.telegram_token:
@@ -165,7 +166,7 @@ async def _telegram(settings: Settings) -> int:
             settings, app.db, app.engine, [g.name for g in app.content.data.crisis]
         ) as telegram_check,
     ):
-        outbox = SqlOutbox(app.db, prefix="tg:")
+        outbox = SqlOutbox(app.db, prefix="tg:", spacing=PER_CHAT_GAP)
         await run(
             settings,
             app.conversation,

@@ -63,6 +63,12 @@ class OutboxSource(Protocol):
         most urgent, oldest first. With `recipient`, all of that one recipient's, in order."""
         ...
 
+    async def claim(self, limit: int = 50) -> list[OutgoingMessage]:
+        """Due messages this process delivers now, as `due` orders them: no other process
+        gets them meanwhile, and at most one per recipient is in hand at a time (so a
+        recipient's messages keep their order, and the source may space them out)."""
+        ...
+
     async def mark_sent(self, message: OutgoingMessage) -> None: ...
 
     async def mark_failed(

@@ -34,6 +34,10 @@ class ConversationStates(Protocol):
 
     async def forget(self, user_key: str) -> None: ...
 
+    async def settled(self, user_key: str) -> None:
+        """Wait until this user's saved states are stored (a store may write behind)."""
+        ...
+
     async def flush(self) -> None:
-        """Wait until every saved state is stored (a store may write behind)."""
+        """Wait until every saved state is stored."""
         ...

@@ -79,6 +79,9 @@ class StaleTickets:
 
     async def close(self) -> list[str]:
         async with self.uow() as work:
+            # One replica at a time, or two would close the same ticket and tell both twice.
+            if not await self.uow.db.only_one(work.session, "stale tickets"):
+                return []
             closed = await close_stale(work, self.inactive)
         if closed:
             codes = ", ".join(f"#{code}" for code in closed)

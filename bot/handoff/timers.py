@@ -2,6 +2,8 @@
 
 Each mark is set in the same transaction as its messages, so a sweep is safe to run at any
 time, any number of times, and resumes after a restart exactly where the data says it is.
+Replicas on one PostgreSQL sweep one at a time (a replica that finds another sweeping skips
+its round), so two never send the same reminder or close a ticket twice.
 
 A ticket, open or claimed, in which nobody wrote for `stale_after` (MIP_STALE_TICKET_DAYS,
 14 days by default) is closed by bot/handoff/retention.py's close_stale, in the sweep's
@@ -50,6 +52,8 @@ class Timers:
         now = self.uow.clock.now()
         reminded = widened = late = 0
         async with self.uow() as work:
+            if not await self.uow.db.only_one(work.session, "queue timers"):
+                return SweepResult()
             stale = len(await close_stale(work, self.stale_after))
             for row in await work.tickets.waiting():
                 waited = now - row.queued_at

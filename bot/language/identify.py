@@ -4,31 +4,31 @@ Levers, in order (see ../shared/notes/how-people-type.md):
 1. Dutch official words (BSN, gemeente, huisarts...) carry no language signal: they are
    removed first, so "bsn?" or "zorgverzekering" alone say nothing and the conversation's
    remembered language is kept.
-2. Script: Cyrillic here means Bulgarian unless lingua is sure it is Russian, Ukrainian...;
-   Arabic, Greek and other scripts are unsupported.
+2. Script: Cyrillic here means Bulgarian unless the text is confidently in another Cyrillic
+   language; Arabic, Greek and other scripts are unsupported.
 3. For Latin script, a character n-gram classifier trained on the project's own training
-   data in the four languages (which includes Latin-script Bulgarian), blended with lingua
-   restricted to the same languages. lingua over a wider set of languages spots text that is
-   confidently in none of ours (Lithuanian, English, German...).
+   data in the four languages (which includes Latin-script Bulgarian) decides.
+
+lingua only answers "is this longer text confidently in another language?", in its
+trigram-only (low accuracy) mode: about 30 MiB for 25 languages, where its full models took
+about 250 MiB for the same questions and the four languages' scores were no better with them
+(bench/RESULTS.md, "Language identification" and "Memory").
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import yaml
-from lingua import Language, LanguageDetector, LanguageDetectorBuilder
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline
+from lingua import Language, LanguageDetectorBuilder
 
+from bot.language.char_model import LinearCharModel
 from bot.language.codes import SUPPORTED
+from bot.language.training import ChildFit
 
 # Words from letters and websites that people type in any language (facts.md glossary).
 NEUTRAL_TERMS = frozenset(
@@ -52,14 +52,10 @@ _OURS = {
     "ro": Language.ROMANIAN,
     "nl": Language.DUTCH,
 }
-# Macedonian is left out on purpose: lingua reads much standard Bulgarian as Macedonian.
-_OTHER_CYRILLIC = [
-    Language.RUSSIAN,
-    Language.UKRAINIAN,
-    Language.BELARUSIAN,
-    Language.SERBIAN,
-    Language.KAZAKH,
-]
+# Other Cyrillic languages that lingua tells from Bulgarian. Ukrainian, Belarusian, Serbian,
+# Macedonian, Kazakh... also show letters Bulgarian does not have (і, ў, ј, ѓ, қ...).
+_OTHER_CYRILLIC = [Language.RUSSIAN, Language.UKRAINIAN]
+_BULGARIAN_LETTERS = frozenset("абвгдежзийклмнопрстуфхцчшщъьюяѝ")
 _OTHER_LATIN = [
     Language.ENGLISH,
     Language.GERMAN,
@@ -84,12 +80,19 @@ _OTHER_LATIN = [
 
 SURE = 0.55  # below this, keep the conversation's language
 # One or two words ("stop", "hallo", "contact") are loanwords as often as not. Cross-validated
-# on the training data, 1-2-word messages detected at 0.55 are wrong 12% of the time, at 0.8
-# 4%: below this the bot keeps (or asks for) the language instead of guessing.
-SHORT_SURE = 0.8
+# on the training data (5 folds, 1,308 messages of 1-2 words), the classifier is wrong on 9% of
+# those it scores 0.8 or more, on 2.2% of those at 0.95 (39% of them): below this the bot keeps
+# (or asks for) the language instead of guessing.
+SHORT_SURE = 0.95
 SHORT_WORDS = 2
 MIN_LETTERS = 3  # fewer letters than this (after neutral words) carry no signal
 UNSUPPORTED_MIN_LETTERS = 12
+# lingua's trigram mode reads some short Bulgarian phrases as Russian ("информационна точка");
+# when most of a message's words of 3+ letters occur in the Bulgarian training data, it is
+# Bulgarian. Cross-validated on the training data (5 folds, 709 Cyrillic messages): 24 such
+# misreadings, 3 left with this rule; 0 of 216 on the held-out split.
+KNOWN_WORDS_BULGARIAN = 0.5
+KNOWN_WORD_MIN_LETTERS = 3
 
 
 @dataclass(frozen=True)
@@ -102,25 +105,23 @@ class Detection:
 class LanguageIdentifier:
     def __init__(self, examples: Iterable[tuple[str, str]]) -> None:
         texts, labels = zip(*((t, lang) for t, lang in examples if lang in SUPPORTED), strict=True)
-        self._own: Pipeline = make_pipeline(
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, min_df=1),
-            LogisticRegression(C=20.0, max_iter=2000),
+        fitting = ChildFit([_strip_neutral(t) for t in texts], labels)
+        self._bulgarian_words = frozenset(
+            word
+            for text, lang in zip(texts, labels, strict=True)
+            if lang == "bg"
+            for word in _words(text)
+            if _is_cyrillic(word)
         )
-        self._own.fit([_strip_neutral(t) for t in texts], labels)
-        self._classes: list[str] = list(self._own.classes_)
-        self._own_fast = LinearCharModel(self._own)
-        # Models loaded now, not lazily on the first message that needs them: a lazy load
-        # blocks the bot for seconds (12 s measured) in the middle of a conversation.
-        self._lingua_ours = _preloaded(*_OURS.values())
-        self._lingua_cyrillic = _preloaded(Language.BULGARIAN, *_OTHER_CYRILLIC)
-        # 22 languages at full accuracy took about 530 MiB of the bot's 1 GiB. This detector
-        # only asks "is a longer text confidently in another language?", and its trigram-only
-        # mode answers that alike: on the held-out split one message of 1,536 changed
-        # ("bank account openen" now reads as English); the four languages' scores are the
-        # same (reports/eval.md).
-        self._lingua_latin = _preloaded(
-            Language.POLISH, Language.ROMANIAN, Language.DUTCH, *_OTHER_LATIN, low_accuracy=True
+        # Loaded now (while the child fits), not lazily on the first message that needs them:
+        # a lazy load blocks the bot for seconds in the middle of a conversation.
+        self._lingua = (
+            LanguageDetectorBuilder.from_languages(*_OURS.values(), *_OTHER_LATIN, *_OTHER_CYRILLIC)
+            .with_preloaded_language_models()
+            .with_low_accuracy_mode()
+            .build()
         )
+        self._own = LinearCharModel(fitting.result())
 
     @classmethod
     def from_training_data(cls, nlu_dir: Path) -> LanguageIdentifier:
@@ -135,75 +136,35 @@ class LanguageIdentifier:
         if scripts["other"] > len(letters) / 2:
             return Detection(None, 1.0, unsupported=True)
         if scripts["cyrillic"] > scripts["latin"]:
-            return self._cyrillic(text, len(letters))
+            return self._cyrillic(text, letters)
         return self._latin(text, len(letters))
 
-    def _cyrillic(self, text: str, letters: int) -> Detection:
-        values = self._lingua_cyrillic.compute_language_confidence_values(text)
+    def _cyrillic(self, text: str, letters: list[str]) -> Detection:
+        if len(letters) < UNSUPPORTED_MIN_LETTERS:
+            return Detection("bg", 1.0)
+        if any(_is_cyrillic(ch) and ch.lower() not in _BULGARIAN_LETTERS for ch in letters):
+            return Detection(None, 1.0, unsupported=True)
+        values = self._lingua.compute_language_confidence_values(text)
         top = values[0]
         bulgarian = next((v.value for v in values if v.language == Language.BULGARIAN), 0.0)
-        if (
-            top.language != Language.BULGARIAN
-            and top.value >= 0.7
-            and bulgarian < 0.2
-            and letters >= UNSUPPORTED_MIN_LETTERS
-        ):
-            return Detection(None, top.value, unsupported=True)
+        if top.language != Language.BULGARIAN and top.value >= 0.7 and bulgarian < 0.2:
+            words = [w for w in _words(text) if len(w) >= KNOWN_WORD_MIN_LETTERS]
+            known = sum(w in self._bulgarian_words for w in words)
+            if known < KNOWN_WORDS_BULGARIAN * len(words):
+                return Detection(None, top.value, unsupported=True)
         return Detection("bg", 1.0)
 
     def _latin(self, text: str, letters: int) -> Detection:
-        own = dict(zip(self._classes, self._own_fast.probabilities(text), strict=True))
-        lingua = {lang: 0.0 for lang in SUPPORTED}
-        for value in self._lingua_ours.compute_language_confidence_values(text):
-            for code, language in _OURS.items():
-                if value.language == language:
-                    lingua[code] = value.value
-        # lingua cannot read Latin-script Bulgarian; our own classifier can, so it leads.
-        blended = {lang: 0.65 * own.get(lang, 0.0) + 0.35 * lingua[lang] for lang in SUPPORTED}
-        best = max(blended, key=lambda k: blended[k])
-        if letters >= UNSUPPORTED_MIN_LETTERS and own.get(best, 0.0) < 0.8:
-            wide = self._lingua_latin.compute_language_confidence_values(text)[0]
+        own = dict(zip(self._own.classes, self._own.probabilities(text), strict=True))
+        best = max(own, key=lambda k: own[k])
+        if letters >= UNSUPPORTED_MIN_LETTERS and own[best] < 0.8:
+            wide = self._lingua.compute_language_confidence_values(text)[0]
             if wide.language not in _OURS.values() and wide.value >= 0.7:
                 return Detection(None, wide.value, unsupported=True)
         sure = SHORT_SURE if len(text.split()) <= SHORT_WORDS else SURE
-        if blended[best] < sure:
-            return Detection(None, blended[best])
-        return Detection(best, blended[best])
-
-
-class LinearCharModel:
-    """The fitted TF-IDF + logistic regression pipeline, applied to one text without
-    scikit-learn's per-call input checks, which took most of a millisecond per message.
-    The same numbers as `predict_proba` (tests/unit/test_language_id.py compares them)."""
-
-    def __init__(self, pipeline: Pipeline) -> None:
-        vectorizer: TfidfVectorizer = pipeline[0]
-        classifier: LogisticRegression = pipeline[-1]
-        if not vectorizer.sublinear_tf or vectorizer.norm != "l2" or classifier.coef_.shape[0] < 3:
-            raise ValueError("made for sublinear, l2-normalised TF-IDF and a multinomial model")
-        self._analyze = vectorizer.build_analyzer()
-        self._vocabulary: dict[str, int] = vectorizer.vocabulary_
-        self._idf = vectorizer.idf_
-        self._coef = classifier.coef_
-        self._intercept = classifier.intercept_
-
-    def probabilities(self, text: str) -> list[float]:
-        counts = Counter(g for g in self._analyze(text) if g in self._vocabulary)
-        if not counts:
-            scores = self._intercept
-        else:
-            columns = np.fromiter((self._vocabulary[g] for g in counts), dtype=np.intp)
-            tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64))
-            weights = tf * self._idf[columns]
-            weights /= np.sqrt(weights @ weights)
-            scores = self._coef[:, columns] @ weights + self._intercept
-        exp = np.exp(scores - scores.max())
-        return [float(p) for p in exp / exp.sum()]
-
-
-def _preloaded(*languages: Language, low_accuracy: bool = False) -> LanguageDetector:
-    builder = LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models()
-    return (builder.with_low_accuracy_mode() if low_accuracy else builder).build()
+        if own[best] < sure:
+            return Detection(None, own[best])
+        return Detection(best, own[best])
 
 
 def iter_training_examples(nlu_dir: Path) -> Iterable[tuple[str, str]]:
@@ -224,6 +185,14 @@ def _strip_neutral(text: str) -> str:
     text = _URL.sub(" ", text)
     kept = [w for w in _WORD.findall(text) if w.lower() not in NEUTRAL_TERMS]
     return " ".join(kept)
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _is_cyrillic(text: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in text)
 
 
 def _script_counts(letters: list[str]) -> dict[str, int]:

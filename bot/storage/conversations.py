@@ -2,7 +2,8 @@
 
 Saving writes behind: `save` returns at once and the row is written in the background, in
 order per user; `load` and `forget` of that user first wait for its pending write, and
-`flush` waits for all of them (the bot calls it when it stops). A reply then does not wait
+`flush` waits for all of them (the bot calls it when it stops; `settled` waits for one user's,
+which ends that user's turn across replicas: bot/storage/turns.py). A reply then does not wait
 for the bookkeeping after it (Rasa also sends before it saves its tracker). A crash can lose
 the last change to a conversation (its language, last topic or last message), never a
 ticket or a message to a key person: the handoff queue writes those before it answers.
@@ -44,7 +45,7 @@ class SqlConversationStates:
         self._writes: dict[str, asyncio.Task[None]] = {}
 
     async def load(self, user_key: str) -> ConversationState:
-        await self._settled(user_key)
+        await self.settled(user_key)
         async with self.db.engine.connect() as connection:
             row = (
                 await connection.execute(_LOAD.where(_conversations.c.user_key == user_key))
@@ -78,7 +79,7 @@ class SqlConversationStates:
         task.add_done_callback(lambda done: self._written(key, done))
 
     async def forget(self, user_key: str) -> None:
-        await self._settled(user_key)
+        await self.settled(user_key)
         async with self.db.engine.begin() as connection:
             await connection.execute(
                 delete(ConversationRow).where(ConversationRow.user_key == user_key)
@@ -103,7 +104,8 @@ class SqlConversationStates:
         if self._writes.get(key) is task:
             del self._writes[key]
 
-    async def _settled(self, user_key: str) -> None:
+    async def settled(self, user_key: str) -> None:
+        """Wait until this user's saved states are written."""
         if (pending := self._writes.get(user_key)) is not None:
             await asyncio.gather(pending, return_exceptions=True)
 

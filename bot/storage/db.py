@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, event, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -23,13 +23,26 @@ from sqlalchemy.orm import DeclarativeBase
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
+# PostgreSQL advisory locks are named by two 32-bit keys: one of these classes, and the hash
+# of a name (a user key, a job). Distinct classes keep the bot's locks apart from each other
+# and from other applications on the same server.
+USER_TURNS = 0x4D495001  # "MIP" 1: one update of a user at a time, across replicas
+JOBS = 0x4D495002  # "MIP" 2: a periodic job or the migrations, one replica at a time
+
 
 class Database:
     """One engine per process; created explicitly, never at import time."""
 
     def __init__(self, url: str, *, connect_args: dict[str, Any] | None = None) -> None:
         self.url = make_url(url)
-        options: dict[str, Any] = {"pool_pre_ping": True, "connect_args": connect_args or {}}
+        # Each update in hand holds one connection for its user's turn and uses others
+        # meanwhile; bot.storage.turns.MAX_TURNS at once leaves most of the pool to them.
+        options: dict[str, Any] = {
+            "pool_pre_ping": True,
+            "connect_args": connect_args or {},
+            "pool_size": 10,
+            "max_overflow": 30,
+        }
         if self.url.get_backend_name() == "sqlite":
             database = self.url.database
             if database and database != ":memory:":
@@ -51,8 +64,24 @@ class Database:
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
+    @property
+    def is_postgresql(self) -> bool:
+        """Several processes (replicas) may share it; SQLite serves one process."""
+        return self.url.get_backend_name() == "postgresql"
+
     def session(self) -> AsyncSession:
         return self.sessions()
+
+    async def only_one(self, connection: AsyncConnection | AsyncSession, job: str) -> bool:
+        """Inside a transaction: whether this process may run `job` now. On PostgreSQL a
+        transaction-scoped advisory lock that another replica already holds says no (and is
+        released at commit); SQLite has one process, which always may."""
+        if not self.is_postgresql:
+            return True
+        taken = await connection.scalar(
+            select(func.pg_try_advisory_xact_lock(JOBS, func.hashtext(job)))
+        )
+        return bool(taken)
 
     @asynccontextmanager
     async def begin_relaxed(self) -> AsyncIterator[AsyncConnection]:
@@ -62,7 +91,7 @@ class Database:
         hundreds of milliseconds; SQLite in WAL with synchronous=NORMAL already works so.
         Tickets, messages to key persons and the outbox never use it."""
         async with self.engine.begin() as connection:
-            if self.url.get_backend_name() == "postgresql":
+            if self.is_postgresql:
                 await connection.execute(text("SET LOCAL synchronous_commit TO OFF"))
             yield connection
 
@@ -81,12 +110,18 @@ class Database:
 
     def insert(self, entity: type[DeclarativeBase]) -> sqlite.Insert | postgresql.Insert:
         """INSERT in this database's dialect, for ON CONFLICT clauses (both have them)."""
-        if self.url.get_backend_name() == "postgresql":
+        if self.is_postgresql:
             return postgresql.insert(entity)
         return sqlite.insert(entity)
 
     async def migrate(self) -> None:
         async with self.engine.begin() as connection:
+            if self.is_postgresql:
+                # Replicas starting at once migrate one after the other; the later ones find
+                # the schema at head and do nothing.
+                await connection.execute(
+                    select(func.pg_advisory_xact_lock(JOBS, func.hashtext("migrations")))
+                )
             await connection.run_sync(_upgrade)
 
     async def dispose(self) -> None:

@@ -7,15 +7,26 @@ anyone else, and a relay to a key person overtakes the announcements waiting for
 message waiting for a retry keeps its recipient's later messages behind it, so a
 conversation stays in order. A key person with DIGEST_FROM or more announcements waiting
 gets one digest instead (up to DIGEST_MAX questions, with Claim buttons; /queue shows all).
+
+Several bot processes (replicas) may deliver from one table. A deliverer `claim`s messages:
+one statement picks each recipient's first message by that rule and marks it taken for a
+lease (its `not_before` moves LEASE ahead; rows another process is claiming at that moment
+are skipped), so no other process takes it meanwhile. While a recipient has a message in
+hand (claimed less than HELD ago) none of theirs is claimed, not even a more urgent one: a
+recipient's messages go out one at a time, whichever process sends them, and `spacing`
+after each (Telegram's second per chat) is kept in the table. A process that dies holding a
+claim delays those messages by the lease, never loses them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, and_, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.events import Reply
@@ -32,19 +43,79 @@ __all__ = ["MAX_ATTEMPTS", "OutboxAnnouncer", "SqlOutbox", "decode", "encode", "
 MAX_ATTEMPTS = 8
 DIGEST_FROM = 3
 DIGEST_MAX = 40
+# How long a claimed message is reserved for the process that claimed it; a deliverer sends
+# nothing it claimed HELD ago or longer (bot/telegram/delivery.py), so a lease that ends
+# more than LEASE - HELD from now is a message still in hand. A retry waits at most
+# bot.telegram.delivery.NETWORK_RETRY (30 s) unless Telegram asks for longer, and then the
+# chat waits anyway.
+LEASE = dt.timedelta(seconds=60)
+HELD = LEASE / 2
 
 
 class SqlOutbox:
     """OutboxSource on the database: what the transport delivers, and its bookkeeping."""
 
-    def __init__(self, db: Database, clock: Clock | None = None, *, prefix: str = "") -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock | None = None,
+        *,
+        prefix: str = "",
+        spacing: dt.timedelta = dt.timedelta(0),
+    ) -> None:
         self.db = db
         self.clock = clock or SystemClock()
         self.prefix = prefix  # deliver only to these user keys, e.g. "tg:"
+        self.spacing = spacing  # at least this between two messages to one recipient
+
+    async def claim(self, limit: int = 50) -> list[OutgoingMessage]:
+        """Due messages for this process to deliver now: each recipient's first (by priority,
+        then age; announcements to a key person folded into a digest), most urgent first,
+        reserved for LEASE. Rows another process is claiming at this moment are skipped
+        (PostgreSQL's SKIP LOCKED; SQLite has one process)."""
+        now = self.clock.now()
+        taken = (
+            select(OutboxRow.id)
+            .where(OutboxRow.not_before <= now, self._ours(), _first(), _idle(now))
+            .order_by(OutboxRow.priority, OutboxRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        async with self.db.session() as session, session.begin():
+            claimed = (
+                await session.scalars(
+                    update(OutboxRow)
+                    .where(OutboxRow.id.in_(taken.scalar_subquery()))
+                    .values(not_before=now + LEASE)
+                    .returning(OutboxRow.id)
+                )
+            ).all()
+            rows = (
+                await session.scalars(
+                    select(OutboxRow)
+                    .where(OutboxRow.id.in_(claimed))
+                    .order_by(OutboxRow.priority, OutboxRow.id)
+                )
+            ).all()
+            # The rest of a key person's announcements stay behind the claimed one (it is
+            # their first), so no other process takes them while the digest is in hand.
+            waiting = await _announcements(
+                session, [r.recipient for r in rows if r.kind == Kind.ANNOUNCE], now
+            )
+        messages = []
+        for row in rows:
+            pending = [row, *waiting.get(row.recipient, [])]
+            if row.kind == Kind.ANNOUNCE and len(pending) >= DIGEST_FROM:
+                messages.append(_digest(pending[:DIGEST_MAX], len(pending)))
+            else:
+                messages.append(_message(row))
+        return messages
 
     async def due(
         self, limit: int = 50, *, skip: frozenset[str] = frozenset(), recipient: str | None = None
     ) -> list[OutgoingMessage]:
+        """A look at what is due, as `claim` would take it (claims nothing): for the console,
+        which delivers in the user's own turn, and for tests."""
         now = self.clock.now()
         async with self.db.session() as session:
             if recipient is not None:
@@ -88,7 +159,7 @@ class SqlOutbox:
                 )
                 .label("rank"),
             )
-            .where(OutboxRow.recipient.startswith(self.prefix, autoescape=True))
+            .where(self._ours())
             .subquery()
         )
         query = select(ranked.c.id).where(ranked.c.rank == 1, ranked.c.not_before <= now)
@@ -101,6 +172,7 @@ class SqlOutbox:
         # than it must.
         async with self.db.session() as session, session.begin():
             await session.execute(delete(OutboxRow).where(OutboxRow.id.in_(_ids(message))))
+            await self._space(session, message.recipient)
 
     async def mark_failed(
         self, message: OutgoingMessage, error: str, retry_in: dt.timedelta, parts_sent: int = 0
@@ -134,10 +206,47 @@ class SqlOutbox:
                     row.parts_sent, row.not_before = parts_sent, self.clock.now()
                 else:
                     await session.delete(row)
+            await session.flush()
+            await self._space(session, message.recipient)
+
+    async def _space(self, session: AsyncSession, recipient: str) -> None:
+        """After a message went out (or may have), the recipient's next waits `spacing`."""
+        if not self.spacing:
+            return
+        after = self.clock.now() + self.spacing
+        await session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.recipient == recipient, OutboxRow.not_before < after)
+            .values(not_before=after)
+        )
+
+    def _ours(self) -> Any:
+        return OutboxRow.recipient.startswith(self.prefix, autoescape=True)
 
     async def pending(self) -> int:
         async with self.db.session() as session:
             return await session.scalar(select(func.count()).select_from(OutboxRow)) or 0
+
+
+def _first() -> Any:
+    """The row is its recipient's first by (priority, id), due or not: a retry keeps the
+    recipient's later messages behind it (the index recipient, priority, id serves it)."""
+    other = aliased(OutboxRow)
+    return ~exists().where(
+        other.recipient == OutboxRow.recipient,
+        or_(
+            other.priority < OutboxRow.priority,
+            and_(other.priority == OutboxRow.priority, other.id < OutboxRow.id),
+        ),
+    )
+
+
+def _idle(now: dt.datetime) -> Any:
+    """No message of the row's recipient is in hand (claimed less than HELD ago)."""
+    other = aliased(OutboxRow)
+    return ~exists().where(
+        other.recipient == OutboxRow.recipient, other.not_before > now + LEASE - HELD
+    )
 
 
 def _message(row: OutboxRow) -> OutgoingMessage:

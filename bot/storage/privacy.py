@@ -79,6 +79,8 @@ class Privacy:
         """Delete what is older than the retention period; counts per part."""
         cutoff = self.clock.now() - retention
         async with self.db.session() as session, session.begin():
+            if not await self.db.only_one(session, "retention purge"):
+                return {}  # another replica is purging right now
             purged = {
                 part.name: await part.purge(session, cutoff)
                 for part in self.parts

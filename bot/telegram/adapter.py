@@ -2,16 +2,19 @@
 
 Only bot/telegram/ imports `telegram`. The pieces: `mapping` (update -> event, reply ->
 message parts), `signing` (callback data HMAC), `request` (retries that never double-send),
-`outbox` (delivers messages the core wrote for other users), `runner` (polling or webhook).
+`delivery` (delivers messages the core wrote for other users), `webhook` (the webhook server),
+`runner` (polling or webhook).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import Counter
 from collections.abc import Awaitable
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
 from telegram import (
@@ -68,6 +71,12 @@ class UpdateLog(Protocol):
     async def claim(self, bot_id: int, update_id: int) -> bool: ...
 
 
+class Turns(Protocol):
+    """One update of a user at a time across processes (bot.storage.turns.UserTurns)."""
+
+    def of(self, user_key: str) -> AbstractAsyncContextManager[None]: ...
+
+
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Updates of one chat strictly in order, different chats concurrently.
 
@@ -118,11 +127,16 @@ def _kind(update: Update) -> str:
 
 class TelegramAdapter:
     def __init__(
-        self, handler: EventHandler, signer: CallbackSigner, updates: UpdateLog | None = None
+        self,
+        handler: EventHandler,
+        signer: CallbackSigner,
+        updates: UpdateLog | None = None,
+        turns: Turns | None = None,
     ) -> None:
         self.handler = handler
         self.signer = signer
         self.updates = updates
+        self.turns = turns
         self._told_groups: set[int] = set()
 
     # -- handlers ---------------------------------------------------------------------------
@@ -153,18 +167,31 @@ class TelegramAdapter:
                 await self.on_group_message(update, context)
             return
 
-        async def once() -> bool:
-            return await self.first_time(update, context.bot)
+        chat_id = update.effective_chat.id
+        async with contextlib.AsyncExitStack() as turn:
+            taken = False
 
-        try:
-            # The core checks `once` while the engine already reads the message.
-            replies = await self.handler.handle(event, once=once)
-        except Exception:
-            # The user hears something either way; the error handler is for Telegram errors.
-            log.exception("the conversation failed on update %d", update.update_id)
-            replies = [self.sorry(event.locale_hint)]
-        await self.send(context.bot, update.effective_chat.id, replies)
-        REPLY_SECONDS.observe(time.perf_counter() - received)
+            async def once() -> bool:
+                # The user's turn before the check: an update that another replica is
+                # handling (Telegram sent it again) is then acknowledged only after it was
+                # handled there, so the user's next update cannot overtake it.
+                nonlocal taken
+                if self.turns is not None and not taken:
+                    taken = True
+                    await turn.enter_async_context(self.turns.of(event.user_key))
+                return await self.first_time(update, context.bot)
+
+            try:
+                # The core checks `once` while the engine already reads the message.
+                replies = await self.handler.handle(event, once=once)
+            except Exception:
+                # The user hears something either way; the error handler is for Telegram errors.
+                log.exception("the conversation failed on update %d", update.update_id)
+                replies = [self.sorry(event.locale_hint)]
+            # Sent within the turn: the next update of this user, here or on another
+            # replica, is answered after these replies.
+            await self.send(context.bot, chat_id, replies)
+            REPLY_SECONDS.observe(time.perf_counter() - received)
 
     async def on_membership(self, update: Update, context: TgContext) -> None:
         change = update.my_chat_member
@@ -240,6 +267,7 @@ def build_application(
     updates: UpdateLog | None = None,
     *,
     request: HTTPXRequest | None = None,
+    turns: Turns | None = None,
 ) -> tuple[TgApplication, TelegramAdapter]:
     """The PTB Application with the adapter's handlers (not started)."""
     token = settings.telegram_token.get()
@@ -257,7 +285,7 @@ def build_application(
         base_url, file_url = api_urls(settings)
         builder = builder.base_url(base_url).base_file_url(file_url)
     application: TgApplication = builder.build()
-    adapter = TelegramAdapter(handler, signer, updates)
+    adapter = TelegramAdapter(handler, signer, updates, turns)
     application.add_handler(TypeHandler(Update, adapter.on_update))
     application.add_error_handler(adapter.on_error)
     return application, adapter

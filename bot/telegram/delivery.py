@@ -1,10 +1,12 @@
 """Delivers the outbox (bot.core.outgoing): messages the core wrote for users other than the sender.
 
 A background task of the running bot. It sends through the same Bot as the replies, so the
-same rate limiter (about 30 messages a second overall) and retries apply. Each pass takes one
-message per recipient (the outbox orders them: conversations first, then the oldest), sends
-to different chats concurrently, and keeps about a second between two outbox messages to the
-same chat (Telegram's advice per chat).
+same rate limiter (about 30 messages a second overall) and retries apply. Each pass claims
+one message per recipient (the outbox orders them: conversations first, then the oldest) and
+sends to different chats concurrently. What it sends it has claimed (bot.storage.outbox), so
+replicas never send a message twice, and the outbox keeps about a second between two
+messages to the same chat (PER_CHAT_GAP, Telegram's advice per chat) whichever replica
+sends them.
 
 What Telegram answers decides what happens to a message (nothing is dropped silently):
 
@@ -30,6 +32,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.core.events import Reply
 from bot.core.outgoing import OutboxSource, OutgoingMessage
+from bot.storage.outbox import HELD
 from bot.telegram.adapter import send_part
 from bot.telegram.mapping import OutgoingPart, chat_id_of, parts_for
 from bot.telegram.request import may_have_arrived
@@ -39,9 +42,12 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 
-PER_CHAT_GAP = 1.0  # seconds between two outbox messages to one chat
+PER_CHAT_GAP = dt.timedelta(seconds=1)  # between two outbox messages to one chat
 NETWORK_RETRY = dt.timedelta(seconds=30)
 CONCURRENCY = 8  # chats sent to at once (the rate limiter keeps the overall pace)
+# A claim is started only this long after it was made: later, its lease may run out and
+# another replica claim the same message (what is left becomes due when its lease ends).
+SEND_WITHIN = HELD.total_seconds()
 
 
 class PartSender(Protocol):
@@ -85,7 +91,6 @@ class OutboxDispatcher:
         self.concurrency = concurrency
         self.clock = clock
         self.network_retry = network_retry
-        self._last_sent: dict[str, float] = {}
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -113,20 +118,20 @@ class OutboxDispatcher:
 
     async def drain_once(self) -> int:
         """One pass over what is due; returns how many messages went out."""
-        now = self.clock()
-        busy = frozenset(r for r, at in self._last_sent.items() if now - at < PER_CHAT_GAP)
-        messages = await self.source.due(self.batch, skip=busy)
+        claimed_at = self.clock()
+        messages = await self.source.claim(self.batch)
         limit = asyncio.Semaphore(self.concurrency)
 
         async def one(message: OutgoingMessage) -> bool:
             async with limit:
-                return not self._stop.is_set() and await self._deliver(message)
+                if self._stop.is_set() or self.clock() - claimed_at >= SEND_WITHIN:
+                    return False  # left claimed: due again when the lease ends
+                return await self._deliver(message)
 
         results = await asyncio.gather(*(one(m) for m in messages), return_exceptions=True)
         for result in results:
             if isinstance(result, BaseException):
                 log.error("outbox: delivery failed", exc_info=result)
-        self._forget_old_chats()
         return sum(result is True for result in results)
 
     async def _deliver(self, message: OutgoingMessage) -> bool:
@@ -153,7 +158,6 @@ class OutboxDispatcher:
         except NetworkError as e:  # TimedOut is one
             if may_have_arrived(e):
                 # The request went out and no answer came: never sent twice.
-                self._last_sent[message.recipient] = self.clock()
                 await self.source.mark_uncertain(message, f"{e}", sent + 1, len(parts))
                 return False
             await self._retry(message, f"not sent: {e}", self.network_retry, sent)
@@ -161,7 +165,6 @@ class OutboxDispatcher:
         except TelegramError as e:
             await self.source.mark_dead(message, f"{type(e).__name__}: {e}")
             return False
-        self._last_sent[message.recipient] = self.clock()
         await self.source.mark_sent(message)
         return True
 
@@ -171,8 +174,3 @@ class OutboxDispatcher:
         code = f"#{message.ticket}" if message.ticket else "no ticket"
         log.warning("outbox: %s of %s not sent, retry in %s", message.kind, code, delay)
         await self.source.mark_failed(message, error, delay, sent)
-
-    def _forget_old_chats(self) -> None:
-        now = self.clock()
-        for key in [k for k, at in self._last_sent.items() if now - at >= PER_CHAT_GAP]:
-            del self._last_sent[key]

@@ -25,6 +25,7 @@ from bot.handoff import Handoff
 from bot.language.identify import LanguageIdentifier
 from bot.storage.db import Database
 from bot.storage.outbox import SqlOutbox
+from bot.telegram.delivery import PER_CHAT_GAP
 from bot.telegram.runner import run
 from tests.conftest import CONTENT, ROOT
 from tests.e2e.botapi_client import Chat
@@ -113,7 +114,7 @@ async def start_bot(
     conversation, queue, _, _ = assemble(
         settings, shared.contract, shared.content, shared.languages, db, engine
     )
-    outbox = outbox or SqlOutbox(db, prefix="tg:")
+    outbox = outbox or SqlOutbox(db, prefix="tg:", spacing=PER_CHAT_GAP)
     stop, started = asyncio.Event(), asyncio.Event()
     async with httpx.AsyncClient(base_url=botapi_url) as http:
         task = asyncio.create_task(

@@ -73,6 +73,10 @@ async def test_stale_tickets_close_in_the_timers_sweep_on_postgresql(setup: case
     await cases.check_stale_tickets_close_with_a_notice_to_both_sides(setup)
 
 
+async def test_outbox_claims_on_postgresql(setup: cases.Setup) -> None:
+    await cases.check_outbox_claims_one_message_per_recipient_spaced_and_leased(setup)
+
+
 async def test_invites_on_postgresql(setup: cases.Setup) -> None:
     await cases.check_invites_work_once_and_expire(setup)
 

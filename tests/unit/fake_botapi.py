@@ -24,6 +24,7 @@ Failure = Callable[[httpx.Request], httpx.Response]
 class Call:
     method: str
     params: dict[str, Any]
+    at: float = field(default_factory=time.perf_counter)  # when it reached the Bot API
 
     @property
     def markup(self) -> dict[str, Any]:

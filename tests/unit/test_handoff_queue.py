@@ -49,6 +49,12 @@ async def test_failed_delivery_is_retried_then_given_up(setup: cases.Setup) -> N
     await cases.check_failed_delivery_is_retried_then_given_up(setup)
 
 
+async def test_outbox_claims_one_message_per_recipient_spaced_and_leased(
+    setup: cases.Setup,
+) -> None:
+    await cases.check_outbox_claims_one_message_per_recipient_spaced_and_leased(setup)
+
+
 async def test_invites_work_once_and_expire(setup: cases.Setup) -> None:
     await cases.check_invites_work_once_and_expire(setup)
 

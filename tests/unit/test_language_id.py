@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
 import pytest
 
-from bot.language.identify import LanguageIdentifier
+from bot.language.char_model import LinearCharModel, char_wb_ngrams
+from bot.language.identify import LanguageIdentifier, iter_training_examples
+from bot.language.training import ChildFit, fit, load, pipeline, save, weights_of
+from tests.conftest import INTENTS, ROOT
 
 
 @pytest.mark.parametrize(
@@ -13,6 +21,10 @@ from bot.language.identify import LanguageIdentifier
         ("jak sie zameldowac w gminie w venlo", "pl"),
         ("gdzie znajde lekarza rodzinnego", "pl"),
         ("как да си направя здравна осигуровка", "bg"),
+        # lingua's trigram mode reads these as Russian; their words are Bulgarian.
+        ("информационна точка", "bg"),
+        ("командировка Холандия", "bg"),
+        ("хайде, до утре, отивам на работа", "bg"),
         ("kak da se registriram v obshtinata", "bg"),
         ("6te mi pomognesh li za zastrahovkata", "bg"),
         ("kade moga da namerq li4en lekar", "bg"),
@@ -49,6 +61,9 @@ def test_dutch_official_words_alone_carry_no_language(
     [
         "Доброго дня, як мені зареєструватися в муніципалітеті?",
         "Здравствуйте, как мне зарегистрироваться в муниципалитете?",
+        "Мне нужен врач для ребенка, где его найти?",  # only letters Bulgarian has too
+        "Мене звільнили без попередження",
+        "Треба ми лекар за дете, где да нађем?",  # Serbian
         "Labas, kaip užsiregistruoti savivaldybėje?",
         "مرحبا، كيف يمكنني التسجيل في البلدية؟",
     ],
@@ -60,9 +75,11 @@ def test_unsupported_languages_are_recognised_as_such(
     assert detection.unsupported and detection.language is None
 
 
-def test_the_fast_classifier_gives_scikit_learns_probabilities(
-    language_id: LanguageIdentifier,
-) -> None:
+def test_the_numpy_classifier_gives_scikit_learns_probabilities() -> None:
+    """The bot applies the weights without scikit-learn; the numbers must be scikit-learn's."""
+    examples = list(iter_training_examples(INTENTS / "data" / "nlu"))[::4]
+    fitted = pipeline().fit([t for t, _ in examples], [lang for _, lang in examples])
+    own = LinearCharModel(weights_of(fitted))
     texts = [
         "jak sie zameldowac w gminie w venlo",
         "kade moga da namerq li4en lekar",
@@ -72,7 +89,39 @@ def test_the_fast_classifier_gives_scikit_learns_probabilities(
         "",
         "zzzzzzzz xxxxxxx",  # no n-gram the model knows beyond single letters
         "€€€ 123",
+        "  Twee   spaties\ten een\ttab  ",
     ]
-    reference = language_id._own.predict_proba(texts)
+    reference = fitted.predict_proba(texts)
     for text, expected in zip(texts, reference, strict=True):
-        assert language_id._own_fast.probabilities(text) == pytest.approx(list(expected), abs=1e-9)
+        assert own.probabilities(text) == pytest.approx(list(expected), abs=1e-9)
+    analyzer = fitted[0].build_analyzer()
+    for text in texts:
+        assert char_wb_ngrams(text) == analyzer(text)
+
+
+def test_the_weights_come_back_from_the_child_as_fitted(tmp_path: Path) -> None:
+    examples = list(iter_training_examples(INTENTS / "data" / "nlu"))[::8]
+    texts, labels = [t for t, _ in examples], [lang for _, lang in examples]
+    child = ChildFit(texts, labels).result()
+    here = fit(texts, labels)
+    assert child.classes == here.classes == tuple(sorted(set(labels)))
+    assert child.vocabulary == here.vocabulary
+    np.testing.assert_allclose(child.coef, here.coef)
+    np.testing.assert_allclose(child.intercept, here.intercept)
+    save(here, tmp_path / "w.npz")
+    np.testing.assert_array_equal(load(tmp_path / "w.npz").idf, here.idf)
+
+
+def test_the_bot_process_does_not_import_scikit_learn() -> None:
+    """scikit-learn and scipy cost about 110 MiB; the bot fits in a child process."""
+    code = (
+        "import sys; from pathlib import Path;"
+        "from bot.app import open_app; from bot.language.identify import LanguageIdentifier;"
+        f"LanguageIdentifier.from_training_data(Path({str(INTENTS / 'data' / 'nlu')!r}));"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'scipy', 'matplotlib'});"
+        "print(','.join(heavy))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip() == ""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -179,3 +180,50 @@ async def test_one_chats_updates_run_in_order_and_other_chats_alongside() -> Non
         )
     assert log.index("a1 end") < log.index("a2 start")
     assert log.index("b1 end") < log.index("a1 end")
+
+
+class RecordingTurns:
+    """Turns that log when they begin and end (bot.storage.turns.UserTurns on PostgreSQL)."""
+
+    def __init__(self, api: FakeBotApi, log: list[str]) -> None:
+        self.api = api
+        self.log = log
+
+    @asynccontextmanager
+    async def of(self, user_key: str) -> AsyncIterator[None]:
+        self.log.append(f"turn of {user_key}")
+        try:
+            yield
+        finally:
+            self.log.append(f"turn ends after {len(self.api.sent())} sent")
+
+
+async def test_a_users_turn_spans_the_check_the_handling_and_the_replies(
+    contract: Contract, content: ContentStore, language_id: LanguageIdentifier, db: Database
+) -> None:
+    log: list[str] = []
+
+    class Updates(SqlProcessedUpdates):
+        async def claim(self, bot_id: int, update_id: int) -> bool:
+            log.append(f"check {update_id}")
+            return await super().claim(bot_id, update_id)
+
+    states = SqlConversationStates(db)
+    core = Conversation(contract, content, ScriptedEngine(), language_id, states)
+    api = FakeBotApi()
+    application, _ = build_application(
+        SETTINGS, core, signer, Updates(db), request=api.request(), turns=RecordingTurns(api, log)
+    )
+    async with application:
+        harness = Harness(application, api)
+        await harness.feed(tg.message(update_id=41, text="/start"))
+        await harness.feed(tg.message(update_id=41, text="/start"))  # again: no second answer
+    assert log == [
+        f"turn of tg:{tg.USER_ID}",
+        "check 41",
+        "turn ends after 1 sent",
+        f"turn of tg:{tg.USER_ID}",
+        "check 41",
+        "turn ends after 1 sent",
+    ]
+    await states.flush()

@@ -4,7 +4,7 @@ order, digests, retries, dead letters with the sender told, nothing sent twice."
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +20,8 @@ from bot.storage.db import Database
 from bot.storage.outbox import SqlOutbox
 from bot.storage.outbox_rows import enqueue
 from bot.storage.tables import DeadLetterRow, OutboxRow
-from bot.telegram.delivery import BotSender, OutboxDispatcher
+from bot.telegram.delivery import PER_CHAT_GAP, SEND_WITHIN, BotSender, OutboxDispatcher
+from bot.telegram.mapping import OutgoingPart
 from bot.telegram.signing import CallbackSigner
 from tests.unit.fake_botapi import FakeBotApi, telegram_error
 
@@ -69,6 +70,11 @@ class Line:
         async with self.db.session() as session:
             return list((await session.scalars(select(OutboxRow))).all())
 
+    def wait(self, seconds: float) -> None:
+        """Time passes for the dispatcher and for the outbox (which spaces a chat's messages)."""
+        self.tick.now += seconds
+        self.clock.advance(seconds=seconds)
+
     def texts(self, chat_id: int | None = None) -> list[str]:
         """What reached the chat (Telegram carried it out)."""
         return [text for chat, text in self.api.delivered if chat_id in (None, chat)]
@@ -79,7 +85,7 @@ async def line(tmp_path: Path) -> AsyncIterator[Line]:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'outbox.db'}")
     await db.migrate()
     api, tick, clock = FakeBotApi(), Clock(), ManualClock()
-    outbox = SqlOutbox(db, clock, prefix="")
+    outbox = SqlOutbox(db, clock, prefix="", spacing=PER_CHAT_GAP)
     async with Bot("123:abc", request=api.request(backoff=0.0)) as bot:
         dispatcher = OutboxDispatcher(
             outbox, BotSender(bot, CallbackSigner("k")), interval=0.01, clock=tick
@@ -100,13 +106,38 @@ async def test_due_messages_are_sent_with_signed_buttons_and_deleted(line: Line)
 async def test_one_chat_gets_at_most_one_outbox_message_a_second_in_order(line: Line) -> None:
     for i in range(3):
         await line.add("tg:11", f"part {i}")
+    await line.add("tg:12", "other")
+    assert await line.dispatcher.drain_once() == 2  # the first of each chat
+    assert await line.dispatcher.drain_once() == 0  # tg:11's next waits a second
+    line.wait(1.0)
     assert await line.dispatcher.drain_once() == 1
+    line.wait(1.0)
+    assert await line.dispatcher.drain_once() == 1
+    assert line.texts(11) == ["part 0", "part 1", "part 2"]
+
+
+async def test_a_claim_is_not_sent_from_once_its_lease_may_have_run_out(line: Line) -> None:
+    for chat in range(11, 15):
+        await line.add(f"tg:{chat}", "hallo")
+    sender = line.dispatcher.sender
+
+    class Slow:
+        """Telegram's rate limit made each message wait half of SEND_WITHIN."""
+
+        def parts(self, chat_id: int, reply: Reply) -> Sequence[OutgoingPart]:
+            return sender.parts(chat_id, reply)
+
+        async def send(self, chat_id: int, part: OutgoingPart) -> None:
+            await sender.send(chat_id, part)
+            line.tick.now += SEND_WITHIN / 2
+
+    line.dispatcher.sender, line.dispatcher.concurrency = Slow(), 1
+    assert await line.dispatcher.drain_once() == 2
+    assert sorted(line.api.delivered) == [(11, "hallo"), (12, "hallo")]
+    assert len(await line.rows()) == 2  # still claimed: due again when the lease ends
     assert await line.dispatcher.drain_once() == 0
-    line.tick.now += 1.0
-    assert await line.dispatcher.drain_once() == 1
-    line.tick.now += 1.0
-    assert await line.dispatcher.drain_once() == 1
-    assert line.texts() == ["part 0", "part 1", "part 2"]
+    line.clock.advance(seconds=61)
+    assert await line.dispatcher.drain_once() == 2
 
 
 async def test_relays_go_before_announcements_and_every_recipient_gets_a_turn(line: Line) -> None:
@@ -119,13 +150,13 @@ async def test_relays_go_before_announcements_and_every_recipient_gets_a_turn(li
     assert await line.dispatcher.drain_once() == 2
     assert line.texts(2) == ["an answer for another user"]
     assert line.texts(1) == ["the user of a claimed ticket wrote"]  # before 50 announcements
-    line.tick.now += 1.0
+    line.wait(1.0)
     assert await line.dispatcher.drain_once() == 1
     [digest] = line.texts(1)[1:]
     assert "50" in digest.split("\n")[0] and "#C000" in digest and "#C039" in digest
     assert len(line.api.sent(1)[-1].callback_data) == 8  # Claim buttons for the first ones
     assert len(await line.rows()) == 10  # the rest: the next digest
-    line.tick.now += 1.0
+    line.wait(1.0)
     await line.dispatcher.drain_once()
     assert "#C049" in line.texts(1)[-1] and await line.rows() == []
 
@@ -160,8 +191,7 @@ async def test_what_did_not_arrive_is_retried_and_what_may_have_is_never_resent(
     assert first.attempts == 1 and first.not_before > line.clock.now()  # retried later
     [uncertain] = await line.dead()
     assert uncertain.outcome == "uncertain" and not uncertain.sender_told
-    line.clock.advance(seconds=31)
-    line.tick.now += 2
+    line.wait(31)
     await line.dispatcher.drain_once()
     assert line.texts(11) == ["a"] and len(line.api.sent(12)) == 1  # b: once, not again
     assert await line.rows() == []
@@ -180,8 +210,7 @@ async def test_a_long_message_resumes_after_the_part_that_failed(line: Line) -> 
     await line.dispatcher.drain_once()
     [row] = await line.rows()
     assert row.parts_sent == 1
-    line.clock.advance(seconds=31)
-    line.tick.now += 2
+    line.wait(31)
     await line.dispatcher.drain_once()
     texts = line.texts(11)
     assert [len(t) for t in texts] == [4096, 904]  # each part once, in order
