@@ -1,7 +1,7 @@
 """content/crisis.yml: words and phrases meaning immediate danger, per language and answer.
 
     suicide:
-      answer: mental_health
+      answer: crisis/suicide
       pl: ["chcę się zabić", "samobój*"]
       ...
 
@@ -55,9 +55,12 @@ def load_crisis(
         name = str(key.value)
         fields = r.keys(node, f"group {name!r}", ("answer", *SUPPORTED), ("unless_after",))
         # Every group needs all four languages: a crisis must be recognised in each of them.
-        answer = r.text(fields.get("answer"), "answer") if "answer" in fields else None
-        if answer and answer not in answers:
-            r.problem(fields["answer"], f"answer {answer!r} must be one of {', '.join(answers)}")
+        written = r.text(fields.get("answer"), "answer") if "answer" in fields else None
+        # "crisis/fire" names the answer content/<lang>/crisis/fire.md, loaded as crisis_fire.
+        answer = written.replace("/", "_", 1) if written else None
+        if written and answer not in answers:
+            names = ", ".join(a.replace("_", "/", 1) for a in answers)
+            r.problem(fields["answer"], f"answer {written!r} must be one of {names}")
         phrases: list[Phrase] = []
         for language in SUPPORTED:
             items = r.sequence(fields.get(language), language) if language in fields else []

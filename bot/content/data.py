@@ -6,11 +6,11 @@ from pathlib import Path
 
 from bot.content import crisis_phrases, evenings, municipalities
 from bot.content.compose import ContentData
-from bot.content.loader import Problem
+from bot.content.loader import CRISIS_GROUPS, Problem, crisis_answer
 from bot.contract import Contract
 
-# The answers a crisis group may send at once.
-CRISIS_ANSWERS = ("emergency", "mental_health", "domestic_violence")
+# The answers a crisis group may send at once: content/<lang>/crisis/<group>.md.
+CRISIS_ANSWERS = tuple(crisis_answer(g) for g in CRISIS_GROUPS)
 
 
 def load_data(

@@ -150,7 +150,7 @@ class ContentStore:
             folder = self.root / language
             if not folder.is_dir():
                 continue
-            for path in folder.glob("*.md"):
+            for path in [*folder.glob("*.md"), *folder.glob("crisis/*.md")]:
                 try:
                     st = path.stat()
                 except FileNotFoundError:

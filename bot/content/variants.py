@@ -20,6 +20,9 @@ MUNICIPALITY = "municipality"
 STAY_VALUES = ("short", "mid", "long")  # under 4 months, 4 months to 3 years, longer
 OTHER = "other"
 PLACEHOLDERS = ("desks", "rni_desk")
+# `{{ facts.NAME }}`: filled from the facts file by the facts renderer (another branch);
+# until it lands here, such placeholders are accepted and shown as written.
+FACTS_PREFIX = "facts."
 
 _OPEN = re.compile(r"^\s*:::(.*)$")
 _PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
@@ -84,7 +87,10 @@ class Body:
             ):
                 chosen.append(part.text)
         text = "\n\n".join(p.strip() for p in chosen if p.strip())
-        return _PLACEHOLDER.sub(lambda m: fill(m.group(1)), text)
+        return _PLACEHOLDER.sub(
+            lambda m: m.group(0) if m.group(1).startswith(FACTS_PREFIX) else fill(m.group(1)),
+            text,
+        )
 
 
 NO_VARIANTS = Body((), frozenset())
@@ -154,6 +160,8 @@ def parse_body(lines: Sequence[str], first_line: int) -> tuple[Body, list[tuple[
         for name in _PLACEHOLDER.findall(line):
             if name in PLACEHOLDERS:
                 placeholders.add(name)
+            elif name.startswith(FACTS_PREFIX):
+                continue
             else:
                 problems.append(
                     (
