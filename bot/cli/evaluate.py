@@ -35,6 +35,31 @@ def _progress(done: int, total: int) -> None:
         )
 
 
+def run_crisis_eval(settings: Settings, *, out_dir: Path) -> int:
+    """The crisis tiers on the development set and the ordinary held-out split (no engine)."""
+    from bot.app import load_contract
+    from bot.content.store import ContentStore
+    from bot.core.risk import RiskClassifier
+    from bot.evaluation.crisis import markdown, measure
+
+    content = ContentStore(settings.content_dir, SUPPORTED, load_contract(settings))
+    content.load()
+    risk = RiskClassifier.from_training_data(settings.intents_dir)
+    dev = settings.intents_dir.parent / "tests" / "crisis_dev"
+    figures = measure(dev, settings.intents_dir / "tests", content.data.crisis, risk)
+    when = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "crisis.md").write_text(markdown(figures, when), encoding="utf-8")
+    for f in figures.values():
+        print(
+            f"{f.language}: danger {f.danger}, any tier {f.any_tier}, hard negatives false "
+            f"danger {f.hard_false_danger}, ordinary false danger {f.ordinary_false_danger}, "
+            f"maybe {f.ordinary_maybe}"
+        )
+    say_stderr(f"Report: {out_dir / 'crisis.md'}")
+    return 0
+
+
 async def run_eval(
     settings: Settings,
     *,
