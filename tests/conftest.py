@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from bot.content.facts import fill as fill_fact
+from bot.content.loader import Answer
 from bot.content.store import ContentStore
 from bot.contract import Contract
 from bot.language.codes import SUPPORTED
@@ -61,3 +64,17 @@ async def engine_url() -> AsyncIterator[str]:
     settings = Settings.from_env({"MIP_INTENTS_DIR": str(INTENTS), "MIP_ENGINE_VENV": venv})
     async with LocalEngine(settings) as url:
         yield url
+
+
+def filled(
+    content: ContentStore,
+    answer: Answer,
+    stay: str | None = None,
+    municipality: str | None = None,
+) -> str:
+    """An answer's variant as a user sees it today: facts filled, no desks (untailored)."""
+    return answer.variants.select(
+        stay,
+        municipality,
+        lambda name: fill_fact(name, content.data.facts, answer.language, dt.date.today()) or "",
+    )

@@ -250,7 +250,7 @@ def _content_check(settings: Settings, strict: bool) -> int:
     )
     for problem in problems:
         print(problem)
-    errors = [p for p in problems if strict or not p.warning]
+    errors = [p for p in problems if not p.warning or (strict and p.strict)]
     print(
         f"{valid} answer file(s) loaded; {len(errors)} error(s), "
         f"{len(problems) - len(errors)} warning(s)",

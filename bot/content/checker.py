@@ -1,8 +1,9 @@
 """`mip content check`: the whole content tree, every problem as `file:line: message`.
 
 Errors make the check fail; they are things a user would see wrong or not at all. Warnings
-(stale `reviewed`, past `yearly`) are printed but pass, unless `strict`: they depend on the
-calendar, not on the change being tested, and a build must not break overnight. See
+(stale `reviewed`, past `yearly`, an expired fact) are printed but pass, unless `strict`: they
+depend on the calendar, not on the change being tested, and a build must not break overnight.
+A fact that expires within 30 days is a warning even with `strict`. See
 docs/content-format.md.
 """
 
@@ -12,6 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
+from bot.content import factcheck
 from bot.content.compose import ContentData, compose
 from bot.content.data import load_data
 from bot.content.loader import MESSAGE_MAX, Answer, Problem, load_tree
@@ -25,9 +27,10 @@ STALE_DAYS = 180
 def answer_problems(
     answer: Answer, data: ContentData, crisis_answers: frozenset[str], today: dt.date
 ) -> list[Problem]:
-    """Errors that need the data files: unknown municipalities, lengths after filling."""
+    """Errors that need the data files: unknown municipalities and facts, lengths after
+    filling."""
     where = str(answer.path)
-    problems: list[Problem] = []
+    problems: list[Problem] = factcheck.unknown_facts(answer, data.facts)
     known = set(data.municipalities.ids)
     for section in answer.variants.sections:
         if section.dimension != "municipality":
@@ -149,7 +152,10 @@ def check_tree(
     for answer in answers.values():
         problems += answer_problems(answer, data, crisis_answers, today)
         problems += date_warnings(answer, today)
+        problems += factcheck.literal_problems(answer)
     problems += parity_problems(answers)
+    problems += factcheck.parity_problems(answers)
+    problems += factcheck.date_problems(list(answers.values()), data.facts, today)
     return len(answers), sorted(set(problems))
 
 

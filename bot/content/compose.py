@@ -1,5 +1,8 @@
 """The text one user sees for an answer: their variant, placeholders filled, events, date.
 
+Facts are filled for `today`, so the text is only valid for that day: nothing may keep it
+longer (an expired fact must show its notice from the next day on).
+
 The bot and `mip content check` both go through `compose`, so the checker measures exactly
 what users get (every variant, every municipality, after rendering).
 """
@@ -12,6 +15,8 @@ from dataclasses import dataclass, field
 
 from bot.content.crisis_phrases import CrisisGroup
 from bot.content.evenings import Event, render_events, upcoming
+from bot.content.facts import Facts
+from bot.content.facts import fill as fill_fact
 from bot.content.loader import Answer
 from bot.content.municipalities import Municipalities, render_desks, render_rni_desk
 from bot.language.i18n import Texts
@@ -27,6 +32,7 @@ class ContentData:
     municipalities: Municipalities = field(default_factory=Municipalities)
     events: tuple[Event, ...] = ()
     crisis: tuple[CrisisGroup, ...] = ()
+    facts: Facts = field(default_factory=Facts)
 
 
 def compose(
@@ -46,7 +52,7 @@ def compose(
             return render_desks(place, language)
         if name == "rni_desk":
             return render_rni_desk(place)
-        return ""
+        return fill_fact(name, data.facts, language, today) or ""
 
     text = answer.variants.select(stay, municipality, fill)
     if answer.intent == EVENTS_INTENT:

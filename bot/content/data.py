@@ -1,10 +1,10 @@
-"""Load the data files beside the answers: municipalities.yml, events.yml, crisis.yml."""
+"""Load the data files beside the answers: municipalities.yml, events.yml, crisis.yml, facts.yml."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bot.content import crisis_phrases, evenings, municipalities
+from bot.content import crisis_phrases, evenings, facts, municipalities
 from bot.content.compose import ContentData
 from bot.content.loader import CRISIS_GROUPS, Problem, crisis_answer
 from bot.contract import Contract
@@ -27,4 +27,8 @@ def load_data(
     groups, found_crisis = crisis_phrases.load_crisis(root / crisis_phrases.FILE, CRISIS_ANSWERS)
     if found_crisis and previous is not None:
         groups = previous.crisis
-    return ContentData(places, listed, groups), found_places + found_events + found_crisis
+    known, found_facts = facts.load_facts(root / facts.FILE)
+    if found_facts and previous is not None:
+        known = previous.facts
+    problems = found_places + found_events + found_crisis + found_facts
+    return ContentData(places, listed, groups, known), problems

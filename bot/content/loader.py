@@ -44,6 +44,7 @@ class Problem:
     line: int
     message: str
     warning: bool = False  # reported, but `mip content check` still passes (see docs)
+    strict: bool = True  # a warning that `mip content check --strict` fails on
 
     def __str__(self) -> str:
         kind = "warning: " if self.warning else ""

@@ -6,7 +6,8 @@
 
 Text outside sections is for everyone. A user sees the sections whose values include their
 stay length or municipality; `municipality other` is for everyone whose municipality has no
-section of its own. `{{ desks }}` and `{{ rni_desk }}` are filled from municipalities.yml.
+section of its own. `{{ desks }}` and `{{ rni_desk }}` are filled from municipalities.yml;
+`{{ facts.NAME }}` from facts.yml (see bot/content/facts.py).
 """
 
 from __future__ import annotations
@@ -20,10 +21,8 @@ MUNICIPALITY = "municipality"
 STAY_VALUES = ("short", "mid", "long")  # under 4 months, 4 months to 3 years, longer
 OTHER = "other"
 PLACEHOLDERS = ("desks", "rni_desk")
-# `{{ facts.NAME }}`: filled from the facts file by the facts renderer (another branch);
-# until it lands here, such placeholders are accepted and shown as written.
-FACTS_PREFIX = "facts."
 
+_FACT = re.compile(r"facts\.[a-z][a-z0-9_]*(\.(valid_from|valid_until))?")
 _OPEN = re.compile(r"^\s*:::(.*)$")
 _PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 
@@ -40,6 +39,12 @@ class Section:
 class Body:
     parts: tuple[str | Section, ...]
     placeholders: frozenset[str]
+    # (line, placeholder) of every `{{ facts.… }}`: checked against facts.yml with the data
+    facts: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def fact_names(self) -> frozenset[str]:
+        return frozenset(p.split(".")[1] for _, p in self.facts)
 
     @property
     def sections(self) -> tuple[Section, ...]:
@@ -87,10 +92,7 @@ class Body:
             ):
                 chosen.append(part.text)
         text = "\n\n".join(p.strip() for p in chosen if p.strip())
-        return _PLACEHOLDER.sub(
-            lambda m: m.group(0) if m.group(1).startswith(FACTS_PREFIX) else fill(m.group(1)),
-            text,
-        )
+        return _PLACEHOLDER.sub(lambda m: fill(m.group(1)), text)
 
 
 NO_VARIANTS = Body((), frozenset())
@@ -156,17 +158,28 @@ def parse_body(lines: Sequence[str], first_line: int) -> tuple[Body, list[tuple[
 
     body = Body(tuple(p for p in parts if not isinstance(p, str) or p), frozenset())
     placeholders: set[str] = set()
+    facts: list[tuple[int, str]] = []
     for offset, line in enumerate(lines):
         for name in _PLACEHOLDER.findall(line):
             if name in PLACEHOLDERS:
                 placeholders.add(name)
-            elif name.startswith(FACTS_PREFIX):
-                continue
+            elif _FACT.fullmatch(name):
+                facts.append((first_line + offset, name))
+            elif name.startswith("facts."):
+                problems.append(
+                    (
+                        first_line + offset,
+                        f"placeholder '{{{{ {name} }}}}': write {{{{ facts.NAME }}}}, "
+                        "{{ facts.NAME.valid_from }} or {{ facts.NAME.valid_until }} "
+                        "(NAME in lower case, as in facts.yml)",
+                    )
+                )
             else:
                 problems.append(
                     (
                         first_line + offset,
-                        f"unknown placeholder '{{{{ {name} }}}}': use {{{{ desks }}}} or {{{{ rni_desk }}}}",
+                        f"unknown placeholder '{{{{ {name} }}}}': use {{{{ desks }}}}, {{{{ rni_desk }}}} "
+                        "or {{ facts.NAME }}",
                     )
                 )
     stays = [s for s in body.sections if s.dimension == STAY]
@@ -179,7 +192,7 @@ def parse_body(lines: Sequence[str], first_line: int) -> tuple[Body, list[tuple[
                     f"stay sections must cover short, mid and long; missing: {', '.join(missing)}",
                 )
             )
-    return Body(body.parts, frozenset(placeholders)), problems
+    return Body(body.parts, frozenset(placeholders), tuple(facts)), problems
 
 
 def describe(variant: tuple[str, frozenset[str]]) -> str:

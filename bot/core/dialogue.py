@@ -74,7 +74,7 @@ class Dialogue:
         self.log_text = log_text
         self.insight: ConversationInsight = insight or NoInsight()
         self.tailoring = Tailoring(content, subscriptions, today)
-        self.menus = Menus(contract, content)
+        self.menus = Menus(contract, content, today)
         self.answers = Answers(content, self.tailoring, risk)
         self.buttons: dict[Action, ButtonHandler] = {
             Action.LANGUAGES: self._on_languages,

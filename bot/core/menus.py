@@ -3,8 +3,11 @@ mean", and the footer under answers. Built from the contract and the content's t
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Callable
 
+from bot.content.facts import fill_text
 from bot.content.store import ContentStore
 from bot.contract import Contract
 from bot.core import callbacks
@@ -56,9 +59,15 @@ def language_picker(current: str | None) -> Reply:
 
 
 class Menus:
-    def __init__(self, contract: Contract, content: ContentStore) -> None:
+    def __init__(
+        self,
+        contract: Contract,
+        content: ContentStore,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
         self.contract = contract
         self.content = content
+        self.today = today
 
     def title(self, language: str, intent: str) -> str:
         return self.content.title(language, intent)
@@ -105,7 +114,8 @@ class Menus:
             return Reply(
                 Texts(language).gettext("Choose a topic:"), buttons=buttons, language=language
             )
-        return Reply(answer.body, markdown=True, buttons=buttons, language=language)
+        text = fill_text(answer.body, self.content.data.facts, language, self.today())
+        return Reply(text, markdown=True, buttons=buttons, language=language)
 
     def text_with_menu(self, language: str, intent: str) -> Reply:
         return self.content_reply(language, intent, self.topic_rows(Texts(language)))

@@ -11,7 +11,7 @@ import pytest
 
 from bot.content.render import render_plain
 from bot.content.store import ContentStore
-from tests.conftest import ROOT
+from tests.conftest import ROOT, filled
 from tests.e2e.tailored import tailored
 
 pytestmark = pytest.mark.e2e
@@ -35,7 +35,7 @@ def run_chat(
 def first_line(content: ContentStore, language: str, intent: str, stay: str | None = None) -> str:
     answer = content.get(language, intent)
     assert answer is not None
-    return render_plain(answer.variants.select(stay, None)).splitlines()[0]
+    return render_plain(filled(content, answer, stay)).splitlines()[0]
 
 
 def test_scripted_conversation_in_polish(

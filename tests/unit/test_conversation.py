@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import pytest
+from babel.dates import format_date
 
 from bot.content.render import render_plain
 from bot.content.store import ContentStore
@@ -21,6 +22,7 @@ from bot.core.events import Reply, UserEvent
 from bot.core.understanding import EngineUnavailable, IntentScore, ParseResult
 from bot.language.identify import LanguageIdentifier
 from bot.storage.conversations import SqlConversationStates
+from tests.conftest import filled
 
 USER = "test:1"
 
@@ -68,7 +70,7 @@ def body(content: ContentStore, language: str, intent: str) -> str:
     """The answer as a user without a known stay or municipality sees it (untailored answers)."""
     answer = content.get(language, intent)
     assert answer is not None
-    return answer.variants.select(None, None)
+    return filled(content, answer)
 
 
 def data_of(reply: Reply) -> list[str]:
@@ -97,7 +99,8 @@ async def test_question_is_answered_from_content_in_the_detected_language(
     [reply] = await core.handle(UserEvent.message(USER, "jak sie zameldowac w gminie w venlo?"))
     assert reply.markdown
     assert reply.text.startswith(body(content, "pl", "find_doctor"))
-    assert "23 listopada 2026" in reply.text  # babel's Polish date in the footer
+    reviewed = content.get("pl", "find_doctor").reviewed  # type: ignore[union-attr]
+    assert format_date(reviewed, format="long", locale="pl") in reply.text  # babel's Polish date
     assert data_of(reply) == [
         callbacks.answer_feedback("find_doctor", True),
         callbacks.answer_feedback("find_doctor", False),

@@ -23,7 +23,7 @@ from bot.language.codes import SUPPORTED
 from bot.language.identify import LanguageIdentifier
 from bot.storage.conversations import SqlConversationStates
 from bot.storage.subscriptions import SqlSubscriptions
-from tests.conftest import CONTENT
+from tests.conftest import CONTENT, filled
 from tests.unit.test_conversation import ScriptedEngine, data_of
 
 USER = "test:tailored"
@@ -70,7 +70,7 @@ async def core(
 def variant(store: ContentStore, language: str, intent: str, stay: str | None) -> str:
     answer = store.get(language, intent)
     assert answer is not None
-    return answer.variants.select(stay, None)
+    return filled(store, answer, stay)
 
 
 async def press(core: Conversation, data: str) -> list[Reply]:

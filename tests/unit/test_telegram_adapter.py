@@ -23,6 +23,7 @@ from bot.storage.db import Database
 from bot.storage.processed_updates import SqlProcessedUpdates
 from bot.telegram.adapter import TgApplication, build_application, set_command_menu
 from bot.telegram.signing import CallbackSigner
+from tests.conftest import filled
 from tests.unit import telegram_updates as tg
 from tests.unit.fake_botapi import FakeBotApi
 from tests.unit.test_conversation import ScriptedEngine
@@ -78,7 +79,7 @@ async def test_a_private_question_is_answered_in_that_chat_with_signed_buttons(
     assert sent.params["parse_mode"] == "HTML"
     answer = content.get("pl", "find_doctor")  # the scripted engine's intent
     assert answer is not None
-    assert sent.params["text"].startswith(render_telegram_html(answer.body)[:200])
+    assert sent.params["text"].startswith(render_telegram_html(filled(content, answer))[:200])
     assert sent.callback_data
     assert all(signer.verify(tg.USER_ID, d) for d in sent.callback_data)
 
