@@ -44,7 +44,11 @@ class Answers:
         risk = risk or self.assess(text)
         if not matches and tier_of(risk, False) == "danger" and risk is not None:
             # Without a language yet, the crisis answer comes in Dutch (the country's).
-            matches = [CrisisMatch(crisis_answer(risk.group), language or "nl", risk.group)]
+            matches = [
+                CrisisMatch(
+                    self._group_answer(risk.group, language or "nl"), language or "nl", risk.group
+                )
+            ]
         if not matches:
             return []
         log.warning("crisis fast path: %s", ", ".join(m.group for m in matches))
@@ -61,6 +65,15 @@ class Answers:
                     Reply(text, markdown=True, buttons=footer(t), language=state.language)
                 )
         return replies or [self.answer(state.language, matches[0].answer, state)]
+
+    def _group_answer(self, group: str, language: str) -> str:
+        """The answer for a group the classifier names: crisis.yml's for that group, else the
+        group's own file, else the general emergency answer (112) that every tree has."""
+        listed = next((g.answer for g in self.content.data.crisis if g.name == group), None)
+        if listed is not None:
+            return listed
+        own = crisis_answer(group)
+        return own if self.content.get(language, own) is not None else "emergency"
 
     def safety_line(self, replies: list[Reply], language: str) -> list[Reply]:
         """The maybe tier: one line on top of the normal answer."""

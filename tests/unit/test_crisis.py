@@ -62,6 +62,9 @@ URGENT = [
     ("mąż mnie uderzył", "pl", "crisis_violence_at_home"),
     ("nu vreau să mai trăiesc", "ro", "crisis_suicide"),
     ("mă bate bărbatul meu", "ro", "crisis_violence_at_home"),
+    # An everyday expression ("mă bate gândul": I am thinking of) does not hide the phrase.
+    ("ma bate gandul sa plec acasa, sotul iar ma bate", "ro", "crisis_violence_at_home"),
+    ("nie chce zyc, nie mam juz sily", "pl", "crisis_suicide"),
     ("ik wil er niet meer zijn", "nl", "crisis_suicide"),
     ("ik wil mezelf iets aandoen", "nl", "crisis_suicide"),
     ("ще се обеся", "bg", "crisis_suicide"),
