@@ -45,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_eval.add_argument(
         "--crisis",
         action="store_true",
-        help="only the crisis tiers (phrases + classifier, no engine): reports/crisis.md",
+        help="only the crisis tiers (phrases + classifier; + the engine when MIP_ENGINE_URL is set): reports/crisis.md",
     )
     p_content = sub.add_parser("content", help="content tools")
     p_content.add_argument("action", choices=["check"])
@@ -218,7 +218,7 @@ async def _eval(settings: Settings, args: argparse.Namespace) -> int:
     from bot.cli.evaluate import run_crisis_eval, run_eval
 
     if args.crisis:
-        return run_crisis_eval(settings, out_dir=Path(args.out))
+        return await run_crisis_eval(settings, out_dir=Path(args.out))
     return await run_eval(
         settings,
         out_dir=Path(args.out),
