@@ -47,7 +47,6 @@ URGENT = [
     ("mislq za samoubiistvo", "bg", "crisis_suicide"),
     ("мъжът ми ме бие", "bg", "crisis_violence_at_home"),
     ("majat mi me bie vseki den", "bg", "crisis_violence_at_home"),
-    ("домашно насилие", "bg", "crisis_violence_at_home"),
     ("колегата не диша", "bg", "crisis_medical"),
     ("kolegata ne disha", "bg", "crisis_medical"),
     ("vreau să mă sinucid", "ro", "crisis_suicide"),
@@ -55,7 +54,6 @@ URGENT = [
     ("nu mai vreau sa traiesc", "ro", "crisis_suicide"),
     ("soțul mă bate", "ro", "crisis_violence_at_home"),
     ("sotul ma bate in fiecare seara", "ro", "crisis_violence_at_home"),
-    ("violenta domestica", "ro", "crisis_violence_at_home"),
     ("colegul nu respiră", "ro", "crisis_medical"),
     ("colegul nu respira, chemati ambulanta", "ro", "crisis_medical"),
     ("nie chcę żyć", "pl", "crisis_suicide"),
@@ -72,7 +70,6 @@ URGENT = [
     ("ik denk aan zelfmoord", "nl", "crisis_suicide"),
     ("ik denk aan zelfmoort", "nl", "crisis_suicide"),  # typo
     ("mijn man slaat me", "nl", "crisis_violence_at_home"),
-    ("huiselijk geweld", "nl", "crisis_violence_at_home"),
     ("mijn collega is bewusteloos", "nl", "crisis_medical"),
 ]
 
@@ -90,6 +87,13 @@ ORDINARY = [
     "ik moet de politie bellen maar het is geen noodgeval",
     "hoe schrijf ik me in bij de gemeente",
     "ile kosztuje ubezpieczenie zdrowotne",
+    # A topic word alone is a school paper, the news or the past as often as a call for help:
+    # the classifier reads those (test_crisis_tiers.py), the phrases do not.
+    "huiselijk geweld",
+    "ik moet een werkstuk maken over zelfmoord",
+    "szef mnie zabije jak się spóźnię",
+    "het brandt als ik plas",
+    "de verhuurder reageert niet op mijn mail",
 ]
 
 
