@@ -6,13 +6,11 @@
 each message is scored by a classifier that never saw it. Printed: the out-of-fold figures
 per threshold, overall and per language, and the thresholds the rules below choose:
 
-- DANGER: the lowest at which at most 0.25% of the ordinary questions, 0.3% of the long ones
+- DANGER: the lowest at which at most 0.25% of the ordinary questions, 0.5% of the long ones
   (more than 15 words: real messages are often longer than training questions, and they are
   where a classifier's false alarms grow) and 5% of the crisis files' `safe` messages cross;
 - MAYBE_AT: the lowest at which the safety line goes on at most 1.5% of the ordinary
   questions and 2% of the long ones (the budget is 3%: real messages differ from training);
-- SAFETY_FLOOR: the same rule as MAYBE_AT, counted only where the engine is right about a
-  safety intent (its training questions), at most 20% of which...: see `floor` below.
 
 `--show-false N` lists ordinary training questions that cross out of fold (training data:
 reading them to write `safe` examples is fine). The development set (tests/crisis_dev) is
@@ -41,7 +39,7 @@ from bot.language.codes import SUPPORTED
 
 INTENTS = Path(__file__).resolve().parent.parent / "intents"
 LONG = 15  # words
-DANGER_BUDGET = (0.0025, 0.003, 0.05)  # ordinary, long ordinary, crisis `safe`
+DANGER_BUDGET = (0.0025, 0.005, 0.05)  # ordinary, long ordinary, crisis `safe`
 MAYBE_BUDGET = (0.015, 0.02)  # ordinary, long ordinary
 
 

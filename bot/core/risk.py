@@ -1,10 +1,11 @@
 """The crisis-risk classifier: how likely a message is someone in danger now, and which kind.
 
 The phrase list (content/crisis.yml, crisis.py) is precise but misses paraphrases ("nie chcę
-żyć", "mă bate bărbatul meu"). This classifier reads what the phrases miss: a logistic
-regression over character n-grams (within words: robust to typos, endings, Latin-letter
-Bulgarian) and word n-grams (word order: "years ago he hit me" is not "he hits me"), on
-folded text (bot/language/folding.py), trained at start in about a second from
+żyć", "mă bate bărbatul meu"). This classifier reads what the phrases miss: two logistic
+regressions averaged (risk_view.py), one over character n-grams within words (robust to
+typos, endings, Latin-letter Bulgarian) and word n-grams (word order: "years ago he hit me"
+is not "he hits me"), one over letters across words, on folded text
+(bot/language/folding.py), trained at start in a few seconds from
 
 - intents/crisis/<lang>.yml: `danger` messages by group, `maybe` (distress, no acute danger)
   and `safe` (shares words with a crisis: costs of an ambulance, a fire in the news, idioms);
@@ -48,25 +49,26 @@ SAFETY_INTENTS = frozenset(
     {"emergency", "mental_health", "domestic_violence", "sexual_violence", "report_exploitation"}
 )
 
-# Thresholds, chosen by 5-fold cross-validation on the TRAINING data only
-# (`python -m bench.crisis_thresholds` prints the out-of-fold figures per threshold; the
-# development set tests/crisis_dev is never read there). Out of fold:
-# - DANGER, on the danger probability (the seven groups summed): at 0.5 the classifier alone
-#   finds 72% of the danger messages while 7% of the crisis files' `safe` + `maybe` messages
-#   and 0.2% of the ordinary questions cross it; 0.4 would find 80% but cross on 10% / 0.36%
-#   (the ordinary budget of issue 12 is 0.5% together with the phrases). Danger messages
-#   below it mostly still reach `maybe`; the phrase list adds the precise cases.
-# - MAYBE_AT, on concern (danger + maybe): the ordinary questions get the safety line 1.7%
-#   of the time at 0.25 (budget 3%), while 91% of the danger and 80% of the `maybe`
-#   messages reach it.
+# Thresholds, chosen by 5-fold cross-validation on the TRAINING data only with the rules in
+# bench/crisis_thresholds.py (`python -m bench.crisis_thresholds` prints the out-of-fold
+# figures; the development set tests/crisis_dev is never read there). Out of fold:
+# - DANGER, on the danger probability (the seven groups summed): the lowest threshold at which
+#   at most 0.25% of the ordinary questions, 0.5% of the long ones and 5% of the crisis files'
+#   `safe` messages cross it. At 0.6 the classifier alone finds 86% of the danger messages,
+#   while 2.2% of the `safe` messages and 0.22% of the ordinary questions (0.30% of the long
+#   ones) cross; the phrase list adds the precise cases.
+# - MAYBE_AT, on concern (danger + maybe): the lowest at which at most 1.5% of the ordinary
+#   questions (2% of the long ones) get the safety line (budget 3%: real messages differ from
+#   training). At 0.37, 96% of the danger and 84% of the `maybe` messages reach a tier.
 # - SAFETY_FLOOR: with the engine naming a safety intent, the line needs only this much
 #   concern; the safety intents are few, so this costs little on ordinary questions.
-# The danger groups weigh more in training: 110-160 examples each against 6,600 safe ones.
+# The danger groups weigh more in training: about 210-590 examples each in the four
+# languages together, against about 7,700 safe ones (ordinary questions included).
 DANGER_WEIGHT = 3.0
 # Regularisation, by the same cross-validation (3 and 30 found fewer at the same false alarms).
 C = 10.0
-DANGER = 0.59
-MAYBE_AT = 0.36
+DANGER = 0.6
+MAYBE_AT = 0.37
 SAFETY_FLOOR = 0.1
 
 
