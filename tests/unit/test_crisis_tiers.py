@@ -1,27 +1,20 @@
-"""Issue 12 through the core: each group's crisis answer in each language (danger tier), the
-safety line on top of the normal answer (maybe tier), idioms and past events not in danger."""
+"""Issue 12, the parts: each group has its answer in every language, the tiers from the three
+signals, the fast scorer gives scikit-learn's numbers, idioms stay out of danger."""
 
 from __future__ import annotations
 
+import statistics
+import time
+
+import numpy as np
 import pytest
 
 from bot.content.loader import CRISIS_GROUPS
 from bot.content.store import ContentStore
-from bot.contract import Contract
-from bot.core.conversation import Conversation
 from bot.core.crisis import find_crisis
-from bot.core.events import UserEvent
-from bot.core.risk import RiskClassifier, tier_of
+from bot.core.risk import DANGER, MAYBE_AT, SAFETY_FLOOR, Risk, RiskClassifier, tier_of
 from bot.language.codes import SUPPORTED
-from bot.language.identify import LanguageIdentifier
-from bot.storage.conversations import SqlConversationStates
-from tests.conftest import INTENTS
-from tests.unit.test_conversation import ScriptedEngine
-
-
-@pytest.fixture(scope="session")
-def risk() -> RiskClassifier:
-    return RiskClassifier.from_training_data(INTENTS)
+from bot.language.folding import fold
 
 
 @pytest.mark.parametrize("language", SUPPORTED)
@@ -32,11 +25,39 @@ def test_every_group_has_its_answer_in_every_language(
     assert content.get(language, f"crisis_{group}") is not None
 
 
+def reading(danger: float, maybe: float = 0.0) -> Risk:
+    return Risk("suicide", danger, danger, danger + maybe)
+
+
+@pytest.mark.parametrize(
+    ("risk", "phrase", "intent", "tier"),
+    [
+        (None, True, None, "danger"),  # a phrase is enough, with or without the classifier
+        (reading(0.0), True, None, "danger"),
+        (reading(DANGER), False, None, "danger"),
+        (reading(DANGER - 0.01, 0.0), False, None, "maybe"),  # concern is danger + maybe
+        (reading(0.0, MAYBE_AT), False, None, "maybe"),
+        (reading(0.0, MAYBE_AT - 0.01), False, None, None),
+        (reading(0.0, SAFETY_FLOOR), False, "mental_health", "maybe"),  # the third signal
+        (reading(0.0, SAFETY_FLOOR), False, "find_doctor", None),
+        (reading(0.0, SAFETY_FLOOR - 0.01), False, "emergency", None),
+        (reading(0.9), False, "emergency", "danger"),
+        (None, False, "emergency", None),  # no classifier: the engine alone adds nothing
+    ],
+)
+def test_tiers_from_the_three_signals(
+    risk: Risk | None, phrase: bool, intent: str | None, tier: str | None
+) -> None:
+    assert tier_of(risk, phrase, intent) == tier
+
+
 IDIOMS = [
     "ta robota mnie zabije hahaha",
     "ik ging dood van het lachen",
     "kilka lat temu byly maz mnie bil, teraz potrzebuje papierow do rozwodu",
     "ile kosztuje karetka w holandii",
+    "am murit de rás cu colegii azi la pauză",
+    "умирам от смях с тия колеги",
 ]
 
 
@@ -55,37 +76,35 @@ def test_a_negated_phrase_does_not_match(content: ContentStore) -> None:
     )
 
 
-async def test_the_classifier_answers_a_paraphrase_with_the_crisis_answer(
-    contract: Contract,
-    content: ContentStore,
-    language_id: LanguageIdentifier,
-    sqlite_states: SqlConversationStates,
-    risk: RiskClassifier,
-) -> None:
-    core = Conversation(
-        contract, content, ScriptedEngine(hang=True), language_id, sqlite_states, risk=risk
-    )
-    text = "stoje na moscie i mysle zeby skoczyc, nie dam rady dalej"
-    assert not find_crisis(text, content.data.crisis)
-    [reply] = await core.handle(UserEvent.message("test:tier", text))
-    expected = content.get("pl", "crisis_suicide")
-    assert expected is not None and expected.title
-    assert reply.language == "pl"
-    assert "113" in reply.text or "suicide_line" in reply.text
+MESSAGES = [
+    "nie chce juz zyc",
+    "mąż mnie bije, pomocy",
+    "hoe schrijf ik me in bij de gemeente",
+    "колко струва линейката",
+    "am primit o scrisoare de la belastingdienst, ce inseamna aanslag?",
+    "🔥🔥 brand!!",
+    "",
+]
 
 
-async def test_the_maybe_tier_puts_the_safety_line_on_top(
-    contract: Contract,
-    content: ContentStore,
-    language_id: LanguageIdentifier,
-    sqlite_states: SqlConversationStates,
-    risk: RiskClassifier,
+@pytest.mark.parametrize("message", MESSAGES)
+def test_the_fast_scorer_gives_scikit_learns_probabilities(
+    risk: RiskClassifier, message: str
 ) -> None:
-    engine = ScriptedEngine(intent="mental_health")
-    core = Conversation(contract, content, engine, language_id, sqlite_states, risk=risk)
-    text = "od jakiegoś czasu jest mi bardzo smutno i nie mam siły na nic"
-    reading = risk.assess(text)
-    assert tier_of(reading, False, "mental_health") == "maybe"
-    [reply] = await core.handle(UserEvent.message("test:maybe", text))
-    assert reply.text.startswith("_Jesteś w niebezpieczeństwie? Dzwoń 112.")
-    assert engine.asked == [text]
+    for view in risk.views:
+        folded = fold(message)
+        assert view.probabilities(folded) == pytest.approx(view.reference(folded), abs=1e-9)
+    expected = np.mean([v.reference(fold(message)) for v in risk.views], axis=0)
+    assert risk.probabilities(message) == pytest.approx(expected, abs=1e-9)
+
+
+def test_the_classifier_is_cheap_enough_for_every_message(risk: RiskClassifier) -> None:
+    """It runs on every message before anything else: well under a millisecond each
+    (a loose bound here, for a shared test machine; bench/latency.py measures the whole)."""
+    text = "dzien dobry, mam pytanie o zorgtoeslag i huurtoeslag, czy moge dostac oba naraz?"
+    times = []
+    for _ in range(200):
+        started = time.perf_counter()
+        risk.assess(text)
+        times.append(time.perf_counter() - started)
+    assert statistics.median(times) < 0.002
