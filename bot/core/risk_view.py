@@ -34,16 +34,16 @@ class View:
         with threadpool_limits(1):
             self.model.fit(matrix, labels)
         self.classes: list[str] = list(self.model.classes_)
-        # Per vectorizer: its analyzer, vocabulary, idf and the matching columns of coef_.
+        # Per vectorizer: its analyzer, vocabulary, idf and its part of coef_.
         self._parts: list[tuple[Callable[[str], list[str]], dict[str, int], np.ndarray, np.ndarray]]
         self._parts = []
         offset = 0
         coef = self.model.coef_
         for v in self.vectorizers:
             size = len(v.vocabulary_)
-            self._parts.append(
-                (v.build_analyzer(), v.vocabulary_, v.idf_, coef[:, offset : offset + size])
-            )
+            # Transposed, one row per n-gram: a message's rows are gathered in one piece.
+            rows = np.ascontiguousarray(coef[:, offset : offset + size].T)
+            self._parts.append((v.build_analyzer(), v.vocabulary_, v.idf_, rows))
             offset += size
         self._intercept = self.model.intercept_
 
@@ -51,13 +51,17 @@ class View:
         """predict_proba for one folded text (sublinear tf, l2 per vectorizer)."""
         scores = self._intercept.copy()
         for analyze, vocabulary, idf, coef in self._parts:
-            counts = Counter(g for g in analyze(folded) if g in vocabulary)
-            if not counts:
+            # Counting and the intersection run in C; a generator with a test per n-gram
+            # took three times as long on long messages.
+            counts = Counter(analyze(folded))
+            known = list(counts.keys() & vocabulary.keys())
+            if not known:
                 continue
-            columns = np.fromiter((vocabulary[g] for g in counts), dtype=np.intp)
-            weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64))) * idf[columns]
+            columns = np.array([vocabulary[g] for g in known], dtype=np.intp)
+            tf = np.array([counts[g] for g in known], dtype=np.float64)
+            weights = (1.0 + np.log(tf)) * idf[columns]
             weights /= np.sqrt(weights @ weights)
-            scores += coef[:, columns] @ weights
+            scores += weights @ coef[columns]
         exp = np.exp(scores - scores.max())
         result: np.ndarray = exp / exp.sum()
         return result
