@@ -15,6 +15,7 @@ from bot.contract import Contract
 from bot.core.conversation import Conversation
 from bot.core.evenings import Announcer
 from bot.core.handoff.hours import Schedule
+from bot.core.risk import RiskClassifier
 from bot.core.understanding import IntentParser
 from bot.engine.client import EngineClient
 from bot.engine.process import LocalEngine
@@ -163,6 +164,7 @@ def assemble(
         log_text=settings.log_message_text,
         subscriptions=SqlSubscriptions(db),
         insight=ReportingInsight(analytics, questions, batch_seconds=2.0),
+        risk=RiskClassifier.from_training_data(settings.intents_dir),
     )
     return conversation, handoff, analytics, questions
 

@@ -89,7 +89,8 @@ async def check_concurrent_claims_have_one_winner(s: Setup, rounds: int = 5) -> 
         assert sum(o is ClaimOutcome.TAKEN for o, _ in outcomes) == len(people) - 1
         held = await s.queue.tickets.active_ticket(f"user:{round_}")
         assert held is not None and held.status is Status.CLAIMED
-        assert held.claimed_by == winners[0].claimed_by
+        winner = winners[0]
+        assert winner is not None and held.claimed_by == winner.claimed_by
 
 
 async def check_relay_both_ways(s: Setup) -> None:
@@ -179,6 +180,7 @@ async def check_reminders_widening_and_late_notice(s: Setup) -> None:
     assert [t.code for t in await s.queue.claims.queue_for(dutch)] == [ticket.code]
 
     # Promised: 4 duty hours from Monday 10:00 (Amsterdam) -> 14:00; then the user is told.
+    assert ticket.promised_by is not None
     s.clock.current = ticket.promised_by + dt.timedelta(minutes=1)
     assert (await s.queue.timers.sweep()).late_notices == 1
     assert [r for r, _ in await s.sent()] == ["tg:1"]

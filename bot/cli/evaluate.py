@@ -35,6 +35,66 @@ def _progress(done: int, total: int) -> None:
         )
 
 
+async def run_crisis_eval(settings: Settings, *, out_dir: Path) -> int:
+    """The crisis tiers on the development set and the ordinary held-out split; with
+    MIP_ENGINE_URL set, a second time with the engine's safety intents."""
+    from bot.app import load_contract
+    from bot.content.store import ContentStore
+    from bot.core.risk import RiskClassifier
+    from bot.evaluation.crisis import load_sets, markdown, measure
+
+    content = ContentStore(settings.content_dir, SUPPORTED, load_contract(settings))
+    content.load()
+    risk = RiskClassifier.from_training_data(settings.intents_dir)
+    dev = settings.intents_dir.parent / "tests" / "crisis_dev"
+    sets = load_sets(dev, settings.intents_dir / "tests")
+    without = measure(sets, content.data.crisis, risk)
+    print("without the engine:")
+    for f in without.values():
+        print(f"  {f.line()}")
+    with_engine = None
+    if settings.engine_url:
+        texts = sorted({t for s in sets for t in s.texts()})
+        intents = await _engine_intents(settings.engine_url, texts)
+        with_engine = measure(sets, content.data.crisis, risk, intents)
+        print(f"with the engine at {settings.engine_url}:")
+        for f in with_engine.values():
+            print(f"  {f.line()}")
+    else:
+        say_stderr("No MIP_ENGINE_URL: measured without the engine's safety intents.")
+    when = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    _write(out_dir / "crisis.md", markdown(without, when, with_engine))
+    return 0
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    say_stderr(f"Report: {path}")
+
+
+async def _engine_intents(url: str, texts: list[str]) -> dict[str, str]:
+    """The engine's intent for each text, a few requests at a time."""
+    from bot.engine.client import EngineClient
+
+    client = EngineClient(url, timeout=30.0)
+    limit = asyncio.Semaphore(4)
+    done = 0
+
+    async def one(text: str) -> tuple[str, str]:
+        nonlocal done
+        async with limit:
+            parsed = await client.parse(text)
+        done += 1
+        _progress(done, len(texts))
+        return text, parsed.intent
+
+    try:
+        return dict(await asyncio.gather(*(one(t) for t in texts)))
+    finally:
+        await client.aclose()
+
+
 async def run_eval(
     settings: Settings,
     *,

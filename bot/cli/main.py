@@ -42,6 +42,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--cross-validation", action="store_true", help="also run Rasa's own cross-validation"
     )
     p_eval.add_argument("--folds", type=int, default=5, help="folds for --cross-validation")
+    p_eval.add_argument(
+        "--crisis",
+        action="store_true",
+        help="only the crisis tiers (phrases + classifier; + the engine when MIP_ENGINE_URL is set): reports/crisis.md",
+    )
     p_content = sub.add_parser("content", help="content tools")
     p_content.add_argument("action", choices=["check"])
     p_content.add_argument(
@@ -180,9 +185,14 @@ async def _telegram(settings: Settings) -> int:
 
 async def _classify(settings: Settings, as_json: bool) -> int:
     from bot.app import engine_client, load_contract
+    from bot.content.store import ContentStore
+    from bot.core.crisis import find_crisis
+    from bot.core.risk import RiskClassifier, tier_of
     from bot.language.identify import LanguageIdentifier
 
-    load_contract(settings)
+    content = ContentStore(settings.content_dir, SUPPORTED, load_contract(settings))
+    content.load()
+    risk = RiskClassifier.from_training_data(settings.intents_dir)
     languages = LanguageIdentifier.from_training_data(settings.intents_dir / "data" / "nlu")
     async with engine_client(settings, parse_timeout=max(settings.engine_timeout, 10.0)) as client:
         for line in sys.stdin:
@@ -191,11 +201,17 @@ async def _classify(settings: Settings, as_json: bool) -> int:
                 continue
             detection = languages.detect(text)
             parsed = await client.parse(text)
+            phrases = find_crisis(text, content.data.crisis, detection.language)
+            reading = risk.assess(text)
+            tier = tier_of(reading, bool(phrases), parsed.intent)
             row = {
                 "text": text,
                 "language": detection.language,
                 "intent": parsed.intent,
                 "confidence": round(parsed.confidence, 4),
+                # The phrase's group first; else the classifier's most likely one.
+                "crisis": (phrases[0].group if phrases else reading.group) if tier else None,
+                "tier": tier,
             }
             if as_json:
                 print(json.dumps(row, ensure_ascii=False), flush=True)
@@ -210,8 +226,10 @@ async def _classify(settings: Settings, as_json: bool) -> int:
 async def _eval(settings: Settings, args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from bot.cli.evaluate import run_eval
+    from bot.cli.evaluate import run_crisis_eval, run_eval
 
+    if args.crisis:
+        return await run_crisis_eval(settings, out_dir=Path(args.out))
     return await run_eval(
         settings,
         out_dir=Path(args.out),

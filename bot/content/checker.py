@@ -16,7 +16,14 @@ from pathlib import Path
 from bot.content import factcheck
 from bot.content.compose import ContentData, compose
 from bot.content.data import load_data
-from bot.content.loader import MESSAGE_MAX, Answer, Problem, load_tree
+from bot.content.loader import (
+    CRISIS_DIR,
+    CRISIS_PREFIX,
+    MESSAGE_MAX,
+    Answer,
+    Problem,
+    load_tree,
+)
 from bot.content.render import render_telegram_html
 from bot.content.variants import combinations, describe
 from bot.contract import TEXT_INTENTS, Contract
@@ -148,7 +155,8 @@ def check_tree(
     answers, problems = load_tree(root, languages, contract)
     data, found = load_data(root, contract)
     problems += found
-    crisis_answers = frozenset(g.answer for g in data.crisis)
+    problems += crisis_problems(root, languages, data)
+    crisis_answers = sent_at_once(answers, data)
     for answer in answers.values():
         problems += answer_problems(answer, data, crisis_answers, today)
         problems += date_warnings(answer, today)
@@ -157,6 +165,46 @@ def check_tree(
     problems += factcheck.parity_problems(answers)
     problems += factcheck.date_problems(list(answers.values()), data.facts, today)
     return len(answers), sorted(set(problems))
+
+
+def sent_at_once(answers: Mapping[tuple[str, str], Answer], data: ContentData) -> frozenset[str]:
+    """The answers the crisis path sends: those crisis.yml names and every crisis/ file
+    (the classifier may answer with any of them)."""
+    own = {intent for _, intent in answers if intent.startswith(CRISIS_PREFIX)}
+    return frozenset({g.answer for g in data.crisis} | own)
+
+
+def crisis_problems(root: Path, languages: tuple[str, ...], data: ContentData) -> list[Problem]:
+    """The crisis answers that must exist: each group of crisis.yml needs its answer in every
+    language, and a crisis/ file written in one language is needed in all of them (a person
+    in danger gets it in their language). A tree may list fewer groups than the bot knows."""
+    listed = {
+        g.answer.removeprefix(CRISIS_PREFIX): g.name
+        for g in data.crisis
+        if g.answer.startswith(CRISIS_PREFIX)
+    }
+    written: dict[str, list[str]] = {}
+    for language in languages:
+        for path in sorted((root / language / CRISIS_DIR).glob("*.md")):
+            written.setdefault(path.stem, []).append(language)
+    problems = []
+    for group in sorted(listed.keys() | written.keys()):
+        why = (
+            f"crisis.yml's group {listed[group]!r} answers with {CRISIS_DIR}/{group}"
+            if group in listed
+            else f"{CRISIS_DIR}/{group}.md exists in {', '.join(written[group])}"
+        )
+        for language in languages:
+            path = root / language / CRISIS_DIR / f"{group}.md"
+            if not path.exists():
+                problems.append(
+                    Problem(
+                        str(path),
+                        0,
+                        f"missing: {why}; every language needs {CRISIS_DIR}/{group}.md",
+                    )
+                )
+    return problems
 
 
 def _key_line(path: Path, key: str) -> int:

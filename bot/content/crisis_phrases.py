@@ -1,7 +1,7 @@
 """content/crisis.yml: words and phrases meaning immediate danger, per language and answer.
 
     suicide:
-      answer: mental_health
+      answer: crisis/suicide
       pl: ["chcę się zabić", "samobój*"]
       ...
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.content.loader import Problem
+from bot.content.loader import CRISIS_PREFIX, Problem
 from bot.content.yamlnodes import Reader
 from bot.language.codes import SUPPORTED
 from bot.language.folding import fold
@@ -40,6 +40,9 @@ class CrisisGroup:
     phrases: tuple[Phrase, ...]
     # Words that cancel a phrase shortly after them ("geen noodgeval"); folded.
     unless_after: frozenset[str] = frozenset()
+    # Everyday expressions that contain a phrase ("mă bate gândul": I am thinking of): a
+    # phrase is not counted where one of these matches over the same words.
+    exceptions: tuple[Phrase, ...] = ()
 
 
 def load_crisis(
@@ -50,34 +53,36 @@ def load_crisis(
     root = r.root()
     if root is None:
         return (), r.problems
+    if not isinstance(root, yaml.MappingNode):
+        r.problem(
+            root, "the file must be groups: 'name:' lines with 'answer:' and phrases per language"
+        )
+        return (), r.problems
     groups: list[CrisisGroup] = []
-    for key, node in root.value if isinstance(root, yaml.MappingNode) else []:
+    for key, node in root.value:
         name = str(key.value)
-        fields = r.keys(node, f"group {name!r}", ("answer", *SUPPORTED), ("unless_after",))
+        fields = r.keys(node, f"group {name!r}", ("answer", *SUPPORTED), ("unless_after", "except"))
         # Every group needs all four languages: a crisis must be recognised in each of them.
-        answer = r.text(fields.get("answer"), "answer") if "answer" in fields else None
-        if answer and answer not in answers:
-            r.problem(fields["answer"], f"answer {answer!r} must be one of {', '.join(answers)}")
+        written = r.text(fields.get("answer"), "answer") if "answer" in fields else None
+        # "crisis/fire" names the answer content/<lang>/crisis/fire.md, loaded as crisis_fire.
+        answer = written.replace("/", "_", 1) if written else None
+        if written and answer not in answers:
+            r.problem(fields["answer"], f"answer {written!r} must be {_choices(answers)}")
         phrases: list[Phrase] = []
         for language in SUPPORTED:
-            items = r.sequence(fields.get(language), language) if language in fields else []
-            for item in items:
-                text = r.text(item, "a phrase")
-                if text is None:
+            if language in fields:
+                found = _phrases(r, fields[language], language)
+                if not found:
+                    r.problem(fields[language], f"group {name!r} has no phrases in {language}")
+                phrases += found
+        exceptions: list[Phrase] = []
+        if "except" in fields:
+            by_language = r.mapping(fields["except"], f"'except' of group {name!r}")
+            for language, items in by_language.items():
+                if language not in SUPPORTED:
+                    r.problem(items, f"unknown language {language!r} in 'except'")
                     continue
-                folded = fold_phrase(text)
-                letters = sum(len(w.rstrip("*")) for w in folded)
-                if letters < MIN_LETTERS:
-                    r.problem(
-                        item,
-                        f"phrase {text!r} is too short to match safely; write at least {MIN_LETTERS} letters",
-                    )
-                    continue
-                phrases.append(Phrase(folded, language, text))
-            if language in fields and not items:
-                r.problem(fields[language], f"group {name!r} has no phrases in {language}")
-        if not isinstance(root, yaml.MappingNode):
-            break
+                exceptions += _phrases(r, items, language)
         cancel_items = (
             r.sequence(fields["unless_after"], "unless_after") if "unless_after" in fields else []
         )
@@ -88,12 +93,36 @@ def load_crisis(
             for w in fold_phrase(text)
         )
         if answer in answers:
-            groups.append(CrisisGroup(name, answer, tuple(phrases), cancel))
-    if not isinstance(root, yaml.MappingNode):
-        r.problem(
-            root, "the file must be groups: 'name:' lines with 'answer:' and phrases per language"
-        )
+            groups.append(CrisisGroup(name, answer, tuple(phrases), cancel, tuple(exceptions)))
     return tuple(groups), r.problems
+
+
+def _phrases(r: Reader, node: yaml.Node, language: str) -> list[Phrase]:
+    phrases = []
+    for item in r.sequence(node, language):
+        text = r.text(item, "a phrase")
+        if text is None:
+            continue
+        folded = fold_phrase(text)
+        letters = sum(len(w.rstrip("*")) for w in folded)
+        if letters < MIN_LETTERS:
+            r.problem(
+                item,
+                f"phrase {text!r} is too short to match safely; write at least {MIN_LETTERS} letters",
+            )
+            continue
+        phrases.append(Phrase(folded, language, text))
+    return phrases
+
+
+def _choices(answers: tuple[str, ...]) -> str:
+    """'crisis/<group> (suicide, fire) or one of emergency, mental_health'."""
+    own = [a.removeprefix(CRISIS_PREFIX) for a in answers if a.startswith(CRISIS_PREFIX)]
+    general = [a for a in answers if not a.startswith(CRISIS_PREFIX)]
+    parts = [f"crisis/<group> ({', '.join(own)})"] if own else []
+    if general:
+        parts.append(f"one of {', '.join(general)}")
+    return " or ".join(parts)
 
 
 def fold_phrase(text: str) -> tuple[str, ...]:

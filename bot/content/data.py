@@ -6,11 +6,18 @@ from pathlib import Path
 
 from bot.content import crisis_phrases, evenings, facts, municipalities
 from bot.content.compose import ContentData
-from bot.content.loader import Problem
+from bot.content.loader import CRISIS_GROUPS, Problem, crisis_answer
 from bot.contract import Contract
 
-# The answers a crisis group may send at once.
-CRISIS_ANSWERS = ("emergency", "mental_health", "domestic_violence")
+# The answers a crisis group may send at once: its own, content/<lang>/crisis/<group>.md
+# (written crisis/<group>), or one of the general safety answers (as before the groups had
+# their own; a tree may still point a group at them).
+CRISIS_ANSWERS = (
+    *(crisis_answer(g) for g in CRISIS_GROUPS),
+    "emergency",
+    "mental_health",
+    "domestic_violence",
+)
 
 
 def load_data(

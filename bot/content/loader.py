@@ -57,10 +57,32 @@ class _FileProblems(Exception):
         self.problems = problems
 
 
-def load_file(path: Path, language: str, contract: Contract) -> tuple[Answer | None, list[Problem]]:
-    """Parse one file. Returns the answer (None when unusable) and the problems found."""
+# The crisis answers: content/<lang>/crisis/<group>.md, named crisis_<group> (crisis.yml
+# refers to them as crisis/<group>). Not contract intents: the crisis path sends them.
+CRISIS_DIR = "crisis"
+CRISIS_PREFIX = "crisis_"
+CRISIS_GROUPS = (
+    "suicide",
+    "violence_at_home",
+    "sexual_violence",
+    "trafficking",
+    "medical",
+    "fire",
+    "assault",
+)
+
+
+def crisis_answer(group: str) -> str:
+    return f"{CRISIS_PREFIX}{group}"
+
+
+def load_file(
+    path: Path, language: str, contract: Contract, name: str | None = None
+) -> tuple[Answer | None, list[Problem]]:
+    """Parse one file. Returns the answer (None when unusable) and the problems found.
+    `name`: the answer's name when it is not the file's (crisis/fire.md is crisis_fire)."""
     try:
-        return _parse(path, language, contract), []
+        return _parse(path, language, contract, name or path.stem), []
     except _FileProblems as e:
         return None, e.problems
 
@@ -88,10 +110,27 @@ def load_tree(
             path = folder / f"{intent}.md"
             if not path.exists():
                 problems.append(Problem(str(path), 0, f"missing: every language needs {intent}.md"))
+        # The crisis answers that exist; which ones must exist is crisis.yml's to say
+        # (checker.crisis_problems): a group it lists needs its answer in every language.
+        crisis = folder / CRISIS_DIR
+        for path in sorted(crisis.glob("*.md")) if crisis.is_dir() else []:
+            if path.stem not in CRISIS_GROUPS:
+                problems.append(
+                    Problem(
+                        str(path),
+                        1,
+                        f"unknown crisis group {path.stem!r}: use one of {', '.join(CRISIS_GROUPS)}",
+                    )
+                )
+                continue
+            answer, found = load_file(path, language, contract, crisis_answer(path.stem))
+            problems.extend(found)
+            if answer is not None:
+                answers[(language, answer.intent)] = answer
     return answers, sorted(problems)
 
 
-def _parse(path: Path, language: str, contract: Contract) -> Answer:
+def _parse(path: Path, language: str, contract: Contract, name: str) -> Answer:
     where = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -143,8 +182,8 @@ def _parse(path: Path, language: str, contract: Contract) -> Answer:
         yearly = None
 
     intent = meta.get("intent")
-    if "intent" in meta and intent != path.stem:
-        bad("intent", f"intent {intent!r} does not match the file name {path.stem!r}")
+    if "intent" in meta and intent != name:
+        bad("intent", f"intent {intent!r} does not match the file name: write intent: {name}")
     title = meta.get("title")
     if "title" in meta and (not isinstance(title, str) or not title.strip()):
         bad("title", "title must be a non-empty text")
@@ -167,7 +206,7 @@ def _parse(path: Path, language: str, contract: Contract) -> Answer:
                         f"source {url!r} is not an http(s) link",
                     )
                 )
-        if not sources and path.stem not in TEXT_INTENTS and contract.is_answer(path.stem):
+        if not sources and name not in TEXT_INTENTS and contract.is_answer(name):
             bad("sources", "an answer needs at least one source")
 
     if not body:
@@ -210,7 +249,7 @@ def _parse(path: Path, language: str, contract: Contract) -> Answer:
         raise _FileProblems(problems)
     assert isinstance(title, str) and isinstance(reviewed, dt.date) and isinstance(sources, list)
     return Answer(
-        path.stem,
+        name,
         language,
         title.strip(),
         reviewed,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from bot.content.checker import answer_problems
+from bot.content.checker import answer_problems, sent_at_once
 from bot.content.compose import ContentData
 from bot.content.data import load_data
 from bot.content.loader import Answer, Problem, load_tree
@@ -104,7 +104,7 @@ class ContentStore:
         problems += found
         # An answer that does not work with the data (too long once the desks are filled in,
         # an unknown municipality) is broken too: its last good version stays.
-        crisis = frozenset(g.answer for g in data.crisis)
+        crisis = sent_at_once(answers, data)
         for key, answer in list(answers.items()):
             if wrong := answer_problems(answer, data, crisis, dt.date.today()):
                 problems += wrong
@@ -150,7 +150,7 @@ class ContentStore:
             folder = self.root / language
             if not folder.is_dir():
                 continue
-            for path in folder.glob("*.md"):
+            for path in [*folder.glob("*.md"), *folder.glob("crisis/*.md")]:
                 try:
                     st = path.stat()
                 except FileNotFoundError:

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
+from bot.content.loader import crisis_answer
 from bot.content.store import ContentStore
 from bot.core import callbacks
-from bot.core.crisis import find_crisis
+from bot.core.crisis import CrisisMatch, find_crisis
 from bot.core.events import Button, Reply
 from bot.core.menus import footer
 from bot.core.profile import Step, Tailoring
+from bot.core.risk import Risk, RiskClassifier, tier_of
 from bot.core.state import ConversationState
 from bot.language.i18n import Texts
 
@@ -23,15 +26,35 @@ class Answers:
         self,
         content: ContentStore,
         tailoring: Tailoring,
+        risk: RiskClassifier | None = None,
         on_crisis: Callable[[str, str], None] | None = None,
     ) -> None:
         self.content = content
         self.tailoring = tailoring
+        self.risk = risk
         self.on_crisis = on_crisis  # (language, group), e.g. ConversationInsight.crisis
 
-    def crisis(self, text: str, language: str | None, state: ConversationState) -> list[Reply]:
-        """Danger, suicide, violence at home: the emergency answers at once, before the engine."""
+    def assess(self, text: str) -> Risk | None:
+        return self.risk.assess(text) if self.risk is not None and text else None
+
+    def crisis(
+        self,
+        text: str,
+        language: str | None,
+        state: ConversationState,
+        risk: Risk | None = None,
+    ) -> list[Reply]:
+        """The danger tier: a crisis phrase, or the classifier sure enough; its answers at
+        once, before the engine (`risk`: the classifier's reading, when already made)."""
         matches = find_crisis(text, self.content.data.crisis, language)
+        risk = risk or self.assess(text)
+        if not matches and tier_of(risk, False) == "danger" and risk is not None:
+            # Without a language yet, the crisis answer comes in Dutch (the country's).
+            matches = [
+                CrisisMatch(
+                    self._group_answer(risk.group, language or "nl"), language or "nl", risk.group
+                )
+            ]
         if not matches:
             return []
         log.warning("crisis fast path: %s", ", ".join(m.group for m in matches))
@@ -51,6 +74,26 @@ class Answers:
                     Reply(text, markdown=True, buttons=footer(t), language=state.language)
                 )
         return replies or [self.answer(state.language, matches[0].answer, state)]
+
+    def _group_answer(self, group: str, language: str) -> str:
+        """The answer for a group the classifier names: crisis.yml's for that group, else the
+        group's own file, else the general emergency answer (112) that every tree has."""
+        listed = next((g.answer for g in self.content.data.crisis if g.name == group), None)
+        if listed is not None:
+            return listed
+        own = crisis_answer(group)
+        return own if self.content.get(language, own) is not None else "emergency"
+
+    def safety_line(self, replies: list[Reply], language: str) -> list[Reply]:
+        """The maybe tier: one line on top of the normal answer."""
+        line = Texts(language).gettext(
+            "In danger now? Call 112. Thoughts of suicide? Call 113, free."
+        )
+        if not replies:
+            return [Reply(line, language=language)]
+        first = replies[0]
+        top = f"{line}\n\n{first.text}" if not first.markdown else f"_{line}_\n\n{first.text}"
+        return [replace(first, text=top), *replies[1:]]
 
     def step(self, step: Step, state: ConversationState) -> list[Reply]:
         """After a profile choice: its replies, then the answer that waited for it."""

@@ -19,6 +19,7 @@ from bot.core.events import EventKind, Reply, UserEvent
 from bot.core.handoff.desk import KeyPersonDesk
 from bot.core.handoff.ports import HandoffPort
 from bot.core.insight import ConversationInsight, NoInsight
+from bot.core.risk import RiskClassifier
 from bot.core.state import ConversationStates
 from bot.core.understanding import IntentParser
 from bot.language.codes import normalise
@@ -45,6 +46,7 @@ class Conversation:
         insight: ConversationInsight | None = None,
         subscriptions: Subscriptions | None = None,
         today: Callable[[], dt.date] = dt.date.today,
+        risk: RiskClassifier | None = None,
     ) -> None:
         self.contract = contract
         self.content = content
@@ -64,6 +66,7 @@ class Conversation:
             insight=self.insight,
             subscriptions=subscriptions,
             today=today,
+            risk=risk,
         )
 
     async def handle(self, event: UserEvent, *, once: Once | None = None) -> list[Reply]:

@@ -9,7 +9,7 @@ them, so "zabić się" matches "chcę się zabić"-like orders only when the fil
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -32,7 +32,9 @@ def _typos(length: int) -> int:
     """Typos forgiven in a word of this length; short words must match exactly."""
     if length <= 5:
         return 0
-    return 1 if length <= 8 else 2
+    # Two only from 11 letters: at 9-10, two edits reach everyday words ("aanmaning" is two
+    # from "aanranding", "verkocht" two from "verkracht").
+    return 1 if length <= 10 else 2
 
 
 def _word_matches(pattern: str, word: str) -> bool:
@@ -63,7 +65,9 @@ class CrisisMatcher:
 
     def __init__(self, groups: Sequence[CrisisGroup]) -> None:
         self.groups = groups
-        self._patterns = sorted({w for g in groups for p in g.phrases for w in p.words})
+        self._patterns = sorted(
+            {w for g in groups for p in (*g.phrases, *g.exceptions) for w in p.words}
+        )
         self._known: dict[str, frozenset[str]] = {}
 
     def find(self, text: str, language: str | None = None) -> list[CrisisMatch]:
@@ -75,7 +79,7 @@ class CrisisMatcher:
         for group in self.groups:
             if any(m.answer == group.answer for m in found):
                 continue
-            hits = [p for p in group.phrases if _phrase_in(p, folded, matches, group.unless_after)]
+            hits = [p for p in group.phrases if _phrase_in(p, folded, matches, group)]
             if hits:
                 languages = [p.language for p in hits]
                 chosen = language if language in languages else languages[0]
@@ -93,13 +97,14 @@ class CrisisMatcher:
         return known
 
 
-def _phrase_in(
+def _spans(
     phrase: Phrase,
     text: Sequence[str],
     matches: Sequence[frozenset[str]],
-    cancel: frozenset[str],
-) -> bool:
-    """Whether the phrase's words appear in order; matches[i]: the patterns text[i] matches."""
+    cancel: frozenset[str] = frozenset(),
+) -> Iterator[tuple[int, int]]:
+    """(first, last) word of each place the phrase's words appear in order;
+    matches[i]: the patterns text[i] matches."""
     first, *rest = phrase.words
     for start, matched in enumerate(matches):
         if first not in matched:
@@ -115,8 +120,21 @@ def _phrase_in(
                 break
             position = hit
         if ok:
-            return True
-    return False
+            yield start, position
+
+
+def _phrase_in(
+    phrase: Phrase,
+    text: Sequence[str],
+    matches: Sequence[frozenset[str]],
+    group: CrisisGroup,
+) -> bool:
+    """Whether the phrase appears other than inside one of the group's everyday expressions."""
+    spans = list(_spans(phrase, text, matches, group.unless_after))
+    if not spans or not group.exceptions:
+        return bool(spans)
+    ordinary = [s for e in group.exceptions for s in _spans(e, text, matches)]
+    return any(all(end < a or b < start for a, b in ordinary) for start, end in spans)
 
 
 def find_crisis(

@@ -27,6 +27,7 @@ from bot.core.handoff.ports import HandoffPort
 from bot.core.insight import ConversationInsight, NoInsight
 from bot.core.menus import Menus, footer, language_picker
 from bot.core.profile import Tailoring
+from bot.core.risk import Risk, RiskClassifier, tier_of
 from bot.core.state import ConversationState, ConversationStates
 from bot.core.understanding import EngineError, IntentParser
 from bot.language.codes import SUPPORTED, native_name
@@ -59,6 +60,7 @@ class Dialogue:
         insight: ConversationInsight | None = None,
         subscriptions: Subscriptions | None = None,
         today: Callable[[], dt.date] = dt.date.today,
+        risk: RiskClassifier | None = None,
     ) -> None:
         self.contract = contract
         self.content = content
@@ -70,7 +72,7 @@ class Dialogue:
         self.menus = Menus(contract, content, today)
         self.log_text = log_text
         self.insight: ConversationInsight = insight or NoInsight()
-        self.answers = Answers(content, self.tailoring, self.insight.crisis)
+        self.answers = Answers(content, self.tailoring, risk, self.insight.crisis)
         # Without a queue (e.g. a bare terminal demo) "talk to a person" shows the desk.
         self.migrant = (
             MigrantHandoff(handoff.tickets, contract, self.answers.desk) if handoff else None
@@ -278,7 +280,8 @@ class Dialogue:
             return [*urgent, *await self.migrant.write(ticket, text, in_ticket, correction=edited)]
         detection = self.languages.detect(text) if text else Detection(None)
         language = self._reply_language(detection, state, len(text.split()))
-        if urgent := self.answers.crisis(text, language, state):
+        risk = self.answers.assess(text)
+        if urgent := self.answers.crisis(text, language, state, risk):
             return urgent
         if language is None:
             # Nothing to go by yet: keep the question, ask for the language, answer after.
@@ -305,7 +308,7 @@ class Dialogue:
         if step := self.tailoring.typed(text, state):
             return self.answers.step(step, state)
         remember(state, text)
-        return await self._understand(text, language, state, early)
+        return await self._understand(text, language, state, early, risk)
 
     def _reply_language(
         self, detection: Detection, state: ConversationState, words: int
@@ -320,7 +323,28 @@ class Dialogue:
         return state.language
 
     async def _understand(
-        self, text: str, language: str, state: ConversationState, early: EarlyParse | None = None
+        self,
+        text: str,
+        language: str,
+        state: ConversationState,
+        early: EarlyParse | None = None,
+        risk: Risk | None = None,
+    ) -> list[Reply]:
+        parsed: list[str] = []  # the engine's intent, once known
+        replies = await self._understood(text, language, state, early, parsed)
+        # The maybe tier: distress, or a safety topic with some concern: the safety line on top.
+        if tier_of(risk, False, next(iter(parsed), None)) == "maybe":
+            log.info("crisis maybe tier (concern %.2f)", risk.concern if risk else 0.0)
+            return self.answers.safety_line(replies, language)
+        return replies
+
+    async def _understood(
+        self,
+        text: str,
+        language: str,
+        state: ConversationState,
+        early: EarlyParse | None,
+        seen: list[str],
     ) -> list[Reply]:
         t = Texts(language)
         try:
@@ -343,6 +367,7 @@ class Dialogue:
             f" text={text!r}" if self.log_text else "",
         )
         intent = parsed.intent
+        seen.append(intent)
         if intent == FALLBACK or intent not in self.contract.intents:
             state.misunderstood += 1
             guess = next((s.name for s in parsed.ranking if self.contract.is_answer(s.name)), None)

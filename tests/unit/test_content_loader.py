@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.loader import load_file, load_tree
+from bot.content.loader import CRISIS_GROUPS, load_file, load_tree
 from bot.content.store import ContentStore
 from bot.contract import Contract
 from bot.language.codes import SUPPORTED
@@ -34,7 +34,8 @@ def write(tmp_path: Path, text: str, name: str = "register_brp.md") -> Path:
 def test_the_real_content_tree_is_complete_and_valid(contract: Contract) -> None:
     answers, problems = load_tree(CONTENT, SUPPORTED, contract)
     assert [str(p) for p in problems] == []
-    assert len(answers) == len(SUPPORTED) * len(contract.content_intents())
+    # The contract's answers and the seven crisis answers, in every language.
+    assert len(answers) == len(SUPPORTED) * (len(contract.content_intents()) + len(CRISIS_GROUPS))
     answer = answers[("pl", "register_brp")]
     assert answer.reviewed <= dt.date.today()
     assert all(s.startswith("https://") or s.startswith("http://") for s in answer.sources)

@@ -20,44 +20,57 @@ from bot.storage.conversations import SqlConversationStates
 from tests.conftest import INTENTS, filled
 from tests.unit.test_conversation import ScriptedEngine
 
-CRISIS = ("emergency", "mental_health", "domestic_violence")
+CRISIS = (
+    "emergency",
+    "mental_health",
+    "domestic_violence",
+    "sexual_violence",
+    "report_exploitation",
+)
 
 # (message, language, answer): with diacritics, without, with typos, Bulgarian in both scripts.
 URGENT = [
-    ("Chcę się zabić", "pl", "mental_health"),
-    ("chce sie zabic", "pl", "mental_health"),
-    ("juz nie chce mi sie zyc", "pl", "mental_health"),
-    ("myśle o samobójstwie", "pl", "mental_health"),
-    ("mysle o samobujstwie", "pl", "mental_health"),  # typo
-    ("mąż mnie bije", "pl", "domestic_violence"),
-    ("maz mnie bije co robic", "pl", "domestic_violence"),
-    ("kolega nie oddycha!!", "pl", "emergency"),
-    ("pożar w domu agencji", "pl", "emergency"),
-    ("искам да умра", "bg", "mental_health"),
-    ("iskam da umra", "bg", "mental_health"),
-    ("ne iskam da jiveq veche", "bg", "mental_health"),
-    ("6te se ubiq", "bg", "mental_health"),
-    ("мисля за самоубийство", "bg", "mental_health"),
-    ("mislq za samoubiistvo", "bg", "mental_health"),
-    ("мъжът ми ме бие", "bg", "domestic_violence"),
-    ("majat mi me bie vseki den", "bg", "domestic_violence"),
-    ("домашно насилие", "bg", "domestic_violence"),
-    ("колегата не диша", "bg", "emergency"),
-    ("kolegata ne disha", "bg", "emergency"),
-    ("vreau să mă sinucid", "ro", "mental_health"),
-    ("vreau sa ma sinucid", "ro", "mental_health"),
-    ("nu mai vreau sa traiesc", "ro", "mental_health"),
-    ("soțul mă bate", "ro", "domestic_violence"),
-    ("sotul ma bate in fiecare seara", "ro", "domestic_violence"),
-    ("violenta domestica", "ro", "domestic_violence"),
-    ("colegul nu respiră", "ro", "emergency"),
-    ("colegul nu respira, chemati ambulanta", "ro", "emergency"),
-    ("ik wil dood", "nl", "mental_health"),
-    ("ik denk aan zelfmoord", "nl", "mental_health"),
-    ("ik denk aan zelfmoort", "nl", "mental_health"),  # typo
-    ("mijn man slaat me", "nl", "domestic_violence"),
-    ("huiselijk geweld", "nl", "domestic_violence"),
-    ("mijn collega is bewusteloos", "nl", "emergency"),
+    ("Chcę się zabić", "pl", "crisis_suicide"),
+    ("chce sie zabic", "pl", "crisis_suicide"),
+    ("juz nie chce mi sie zyc", "pl", "crisis_suicide"),
+    ("myśle o samobójstwie", "pl", "crisis_suicide"),
+    ("mysle o samobujstwie", "pl", "crisis_suicide"),  # typo
+    ("mąż mnie bije", "pl", "crisis_violence_at_home"),
+    ("maz mnie bije co robic", "pl", "crisis_violence_at_home"),
+    ("kolega nie oddycha!!", "pl", "crisis_medical"),
+    ("pożar w domu agencji", "pl", "crisis_fire"),
+    ("искам да умра", "bg", "crisis_suicide"),
+    ("iskam da umra", "bg", "crisis_suicide"),
+    ("ne iskam da jiveq veche", "bg", "crisis_suicide"),
+    ("6te se ubiq", "bg", "crisis_suicide"),
+    ("мисля за самоубийство", "bg", "crisis_suicide"),
+    ("mislq za samoubiistvo", "bg", "crisis_suicide"),
+    ("мъжът ми ме бие", "bg", "crisis_violence_at_home"),
+    ("majat mi me bie vseki den", "bg", "crisis_violence_at_home"),
+    ("колегата не диша", "bg", "crisis_medical"),
+    ("kolegata ne disha", "bg", "crisis_medical"),
+    ("vreau să mă sinucid", "ro", "crisis_suicide"),
+    ("vreau sa ma sinucid", "ro", "crisis_suicide"),
+    ("nu mai vreau sa traiesc", "ro", "crisis_suicide"),
+    ("soțul mă bate", "ro", "crisis_violence_at_home"),
+    ("sotul ma bate in fiecare seara", "ro", "crisis_violence_at_home"),
+    ("colegul nu respiră", "ro", "crisis_medical"),
+    ("colegul nu respira, chemati ambulanta", "ro", "crisis_medical"),
+    ("nie chcę żyć", "pl", "crisis_suicide"),
+    ("mąż mnie uderzył", "pl", "crisis_violence_at_home"),
+    ("nu vreau să mai trăiesc", "ro", "crisis_suicide"),
+    ("mă bate bărbatul meu", "ro", "crisis_violence_at_home"),
+    # An everyday expression ("mă bate gândul": I am thinking of) does not hide the phrase.
+    ("ma bate gandul sa plec acasa, sotul iar ma bate", "ro", "crisis_violence_at_home"),
+    ("nie chce zyc, nie mam juz sily", "pl", "crisis_suicide"),
+    ("ik wil er niet meer zijn", "nl", "crisis_suicide"),
+    ("ik wil mezelf iets aandoen", "nl", "crisis_suicide"),
+    ("ще се обеся", "bg", "crisis_suicide"),
+    ("ik wil dood", "nl", "crisis_suicide"),
+    ("ik denk aan zelfmoord", "nl", "crisis_suicide"),
+    ("ik denk aan zelfmoort", "nl", "crisis_suicide"),  # typo
+    ("mijn man slaat me", "nl", "crisis_violence_at_home"),
+    ("mijn collega is bewusteloos", "nl", "crisis_medical"),
 ]
 
 # Ordinary messages, some with words close to the crisis phrases.
@@ -74,6 +87,13 @@ ORDINARY = [
     "ik moet de politie bellen maar het is geen noodgeval",
     "hoe schrijf ik me in bij de gemeente",
     "ile kosztuje ubezpieczenie zdrowotne",
+    # A topic word alone is a school paper, the news or the past as often as a call for help:
+    # the classifier reads those (test_crisis_tiers.py), the phrases do not.
+    "huiselijk geweld",
+    "ik moet een werkstuk maken over zelfmoord",
+    "szef mnie zabije jak się spóźnię",
+    "het brandt als ik plas",
+    "de verhuurder reageert niet op mijn mail",
 ]
 
 
@@ -115,11 +135,11 @@ def unsure_engine() -> ScriptedEngine:
 @pytest.mark.parametrize(
     ("message", "language", "answer"),
     [
-        ("chce sie zabic", "pl", "mental_health"),
-        ("ne iskam da jiveq veche", "bg", "mental_health"),
-        ("мъжът ми ме бие", "bg", "domestic_violence"),
-        ("sotul ma bate", "ro", "domestic_violence"),
-        ("mijn collega is bewusteloos", "nl", "emergency"),
+        ("chce sie zabic", "pl", "crisis_suicide"),
+        ("ne iskam da jiveq veche", "bg", "crisis_suicide"),
+        ("мъжът ми ме бие", "bg", "crisis_violence_at_home"),
+        ("sotul ma bate", "ro", "crisis_violence_at_home"),
+        ("mijn collega is bewusteloos", "nl", "crisis_medical"),
     ],
 )
 async def test_the_core_answers_at_once_without_waiting_for_the_engine(
@@ -153,7 +173,7 @@ async def test_a_crisis_in_another_language_than_the_chosen_one_is_answered_in_t
     core = Conversation(contract, content, unsure_engine, language_id, sqlite_states)
     await core.handle(UserEvent.button("test:crisis", "lang:nl"))
     [reply] = await core.handle(UserEvent.message("test:crisis", "chce sie zabic"))
-    expected = content.get("nl", "mental_health")
+    expected = content.get("nl", "crisis_suicide")
     assert expected is not None and reply.text.startswith(filled(content, expected))
 
 
@@ -175,5 +195,5 @@ def test_crisis_file_reloads_like_answers(tmp_path: Path, contract: Contract) ->
     )
     assert store.refresh()
     assert [m.answer for m in find_crisis("ik zie een bosbrand", store.data.crisis)] == [
-        "emergency"
+        "crisis_fire"
     ]
