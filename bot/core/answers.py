@@ -48,13 +48,10 @@ class Answers:
         once, before the engine (`risk`: the classifier's reading, when already made)."""
         matches = find_crisis(text, self.content.data.crisis, language)
         risk = risk or self.assess(text)
-        if not matches and tier_of(risk, False) == "danger" and risk is not None:
+        if not matches and risk is not None and tier_of(risk, False) == "danger":
             # Without a language yet, the crisis answer comes in Dutch (the country's).
-            matches = [
-                CrisisMatch(
-                    self._group_answer(risk.group, language or "nl"), language or "nl", risk.group
-                )
-            ]
+            chosen = language or "nl"
+            matches = [CrisisMatch(self._group_answer(risk.group, chosen), chosen, risk.group)]
         if not matches:
             return []
         log.warning("crisis fast path: %s", ", ".join(m.group for m in matches))
