@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.content.store import ContentStore
 from bot.contract import Contract
-from bot.core.dialogue import Dialogue, LanguageDetector
+from bot.core.dialogue import Dialogue
 from bot.core.early_parse import EarlyParse
 from bot.core.evenings import Subscriptions
 from bot.core.events import EventKind, Reply, UserEvent
@@ -21,7 +21,7 @@ from bot.core.handoff.ports import HandoffPort
 from bot.core.insight import ConversationInsight, NoInsight
 from bot.core.risk import RiskClassifier
 from bot.core.state import ConversationStates
-from bot.core.understanding import IntentParser
+from bot.core.understanding import IntentParser, LanguageDetector
 from bot.language.codes import normalise
 
 Once = Callable[[], Awaitable[bool]]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Protocol
 
 from bot.content.store import ContentStore
 from bot.contract import FALLBACK, Contract, Kind
@@ -28,19 +27,19 @@ from bot.core.insight import ConversationInsight, NoInsight
 from bot.core.menus import Menus, footer, language_picker
 from bot.core.profile import Tailoring
 from bot.core.risk import Risk, RiskClassifier, tier_of
-from bot.core.state import ConversationState, ConversationStates
-from bot.core.understanding import EngineError, IntentParser
+from bot.core.state import (
+    ConversationState,
+    ConversationStates,
+    answered,
+    profile,
+    reply_language,
+)
+from bot.core.understanding import EngineError, IntentParser, LanguageDetector
 from bot.language.codes import SUPPORTED, native_name
 from bot.language.i18n import Texts
 from bot.language.identify import Detection
 
 log = logging.getLogger(__name__)
-
-SHORT_MESSAGE_WORDS = 2
-
-
-class LanguageDetector(Protocol):
-    def detect(self, text: str) -> Detection: ...
 
 
 ButtonHandler = Callable[[Callback, ConversationState, str], Awaitable[list[Reply]]]
@@ -232,8 +231,8 @@ class Dialogue:
     async def _on_answer(
         self, pressed: Callback, state: ConversationState, language: str
     ) -> list[Reply]:
-        self._answered(state, pressed.value)
-        await self.insight.answered(language, pressed.value, **_profile(state))
+        answered(state, pressed.value)
+        await self.insight.answered(language, pressed.value, **profile(state))
         return [self.answers.answer(language, pressed.value, state)]
 
     async def _choose_language(self, language: str, state: ConversationState) -> list[Reply]:
@@ -273,13 +272,13 @@ class Dialogue:
             if not urgent and (
                 intent := await self.migrant.clear_question(ticket, text, early or self.engine)
             ):
-                self._answered(state, intent)
-                await self.insight.answered(in_ticket, intent, **_profile(state))
+                answered(state, intent)
+                await self.insight.answered(in_ticket, intent, **profile(state))
                 answer = self.answers.answer(in_ticket, intent, state)
                 return [answer, self.migrant.still_open(ticket, in_ticket)]
             return [*urgent, *await self.migrant.write(ticket, text, in_ticket, correction=edited)]
         detection = self.languages.detect(text) if text else Detection(None)
-        language = self._reply_language(detection, state, len(text.split()))
+        language = reply_language(detection, state, len(text.split()))
         risk = self.answers.assess(text)
         if urgent := self.answers.crisis(text, language, state, risk):
             return urgent
@@ -309,18 +308,6 @@ class Dialogue:
             return self.answers.step(step, state)
         remember(state, text)
         return await self._understand(text, language, state, early, risk)
-
-    def _reply_language(
-        self, detection: Detection, state: ConversationState, words: int
-    ) -> str | None:
-        if state.language_explicit and state.language:
-            return state.language
-        # One or two words ("tandarts?", "bsn") are too little to switch a conversation's language.
-        if detection.language is not None and (
-            state.language is None or words > SHORT_MESSAGE_WORDS
-        ):
-            return detection.language
-        return state.language
 
     async def _understand(
         self,
@@ -372,7 +359,7 @@ class Dialogue:
             state.misunderstood += 1
             guess = next((s.name for s in parsed.ranking if self.contract.is_answer(s.name)), None)
             await self.insight.misunderstood(
-                language, text, guess=guess, user_key=state.user_key, **_profile(state)
+                language, text, guess=guess, user_key=state.user_key, **profile(state)
             )
             if state.misunderstood >= 2 and self.migrant is not None:
                 return [await self._person(language, state, Reason.NOT_UNDERSTOOD)]
@@ -380,8 +367,8 @@ class Dialogue:
         state.misunderstood = 0
         kind = self.contract.intents[intent].kind
         if kind is Kind.ANSWER:
-            self._answered(state, intent)
-            await self.insight.answered(language, intent, **_profile(state))
+            answered(state, intent)
+            await self.insight.answered(language, intent, **profile(state))
             return [self.answers.answer(language, intent, state)]
         if intent == "change_language":
             return [language_picker(language)]
@@ -391,17 +378,12 @@ class Dialogue:
             return [self.menus.text_with_menu(language, intent)]
         if intent == "out_of_scope":
             await self.insight.out_of_scope(
-                language, text, user_key=state.user_key, **_profile(state)
+                language, text, user_key=state.user_key, **profile(state)
             )
             return [self.menus.content_reply(language, intent, self.menus.topic_rows(t))]
         return [self.menus.content_reply(language, intent, footer(t))]
 
     # -- building replies -------------------------------------------------------------------
-
-    @staticmethod
-    def _answered(state: ConversationState, intent: str) -> None:
-        state.last_intent = intent
-        state.answered = [*(a for a in state.answered if a != intent), intent][-5:]
 
     async def _person(
         self,
@@ -415,8 +397,3 @@ class Dialogue:
         if self.migrant is not None:
             return await self.migrant.open(state, language, reason, topic=topic, leave=leave)
         return self.answers.desk(language, state)
-
-
-def _profile(state: ConversationState) -> dict[str, str | None]:
-    """Municipality and stay length for the report, once the state knows them (issue 3)."""
-    return {"municipality": state.municipality, "stay": state.stay}

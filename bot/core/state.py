@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from bot.language.identify import Detection
 
 
 @dataclass
@@ -41,3 +44,28 @@ class ConversationStates(Protocol):
     async def flush(self) -> None:
         """Wait until every saved state is stored."""
         ...
+
+
+# One or two words ("tandarts?", "bsn") are too little to switch a conversation's language.
+SHORT_MESSAGE_WORDS = 2
+
+
+def reply_language(detection: Detection, state: ConversationState, words: int) -> str | None:
+    """The language to answer in: a chosen one wins; a detected one only from 3 words on,
+    unless nothing is known yet."""
+    if state.language_explicit and state.language:
+        return state.language
+    if detection.language is not None and (state.language is None or words > SHORT_MESSAGE_WORDS):
+        return detection.language
+    return state.language
+
+
+def answered(state: ConversationState, intent: str) -> None:
+    """Remember an answer given (the last five, for a ticket's context)."""
+    state.last_intent = intent
+    state.answered = [*(a for a in state.answered if a != intent), intent][-5:]
+
+
+def profile(state: ConversationState) -> dict[str, str | None]:
+    """Municipality and stay length for the report, once the state knows them (issue 3)."""
+    return {"municipality": state.municipality, "stay": state.stay}

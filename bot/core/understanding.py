@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from bot.language.identify import Detection
 
 
 class EngineError(Exception):
@@ -45,3 +48,9 @@ class IntentParser(Protocol):
         """The engine's reading of a message. `sent` is set once the request has left, so
         the caller can do its own work while the engine reads."""
         ...
+
+
+class LanguageDetector(Protocol):
+    """Which language a message is in (bot.language.identify implements it)."""
+
+    def detect(self, text: str) -> Detection: ...

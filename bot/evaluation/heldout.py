@@ -11,8 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.dialogue import LanguageDetector
-from bot.core.understanding import IntentParser
+from bot.core.understanding import IntentParser, LanguageDetector
 from bot.evaluation.nlu_files import read_examples
 from bot.evaluation.style_tags import style_tags
 from bot.language.codes import SUPPORTED
