@@ -5,7 +5,8 @@ The phrase list (content/crisis.yml, crisis.py) is precise but misses paraphrase
 regressions averaged (risk_view.py), one over character n-grams within words (robust to
 typos, endings, Latin-letter Bulgarian) and word n-grams (word order: "years ago he hit me"
 is not "he hits me"), one over letters across words, on folded text
-(bot/language/folding.py), trained at start in a few seconds from
+(bot/language/folding.py), trained at start in a few seconds, in child processes
+(bot/core/risk_training.py: the bot process never imports scikit-learn), from
 
 - intents/crisis/<lang>.yml: `danger` messages by group, `maybe` (distress, no acute danger)
   and `safe` (shares words with a crisis: costs of an ambulance, a fire in the news, idioms);
@@ -18,15 +19,16 @@ Nothing is cached on disk.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import yaml
-from sklearn.feature_extraction.text import TfidfVectorizer
 
-from bot.core.risk_view import View
+from bot.core.risk_training import ChildFit, Fitted
+from bot.core.risk_view import Features, View
 from bot.language.codes import SUPPORTED
 from bot.language.folding import fold
 
@@ -101,31 +103,35 @@ def tier_of(
     return None
 
 
-def views() -> tuple[tuple[TfidfVectorizer, ...], ...]:
-    """The classifier's two views of a message; their probabilities are averaged.
-
-    Each vectorizer's vector has length one (l2): a long story about a payslip does not pile
-    up evidence word by word (without it, long ordinary messages crossed the threshold four
-    times as often out of fold). The second view reads letters across word boundaries
-    ("mnie bije", "me bie"); together the two found 85% of the danger messages out of fold
-    against 81% for the first alone, at the same false alarms (bench/crisis_thresholds.py)."""
-    return (
-        (
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 5), sublinear_tf=True, min_df=2),
-            TfidfVectorizer(
-                analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"[a-z0-9]+"
-            ),
-        ),
-        (TfidfVectorizer(analyzer="char", ngram_range=(3, 6), sublinear_tf=True, min_df=2),),
-    )
+# The classifier's two views of a message; their probabilities are averaged. Each vectorizer's
+# vector has length one (l2): a long story about a payslip does not pile up evidence word by
+# word (without it, long ordinary messages crossed the threshold four times as often out of
+# fold). The second view reads letters across word boundaries ("mnie bije", "me bie");
+# together the two found 85% of the danger messages out of fold against 81% for the first
+# alone, at the same false alarms (bench/crisis_thresholds.py).
+VIEWS: tuple[tuple[Features, ...], ...] = (
+    (
+        Features("char_wb", (1, 5), min_df=2),
+        Features("word", (1, 2), token_pattern=r"[a-z0-9]+"),
+    ),
+    (Features("char", (3, 6), min_df=2),),
+)
 
 
 class RiskClassifier:
+    """Fitted with scikit-learn in child processes (bot/core/risk_training.py), applied with
+    numpy here: the bot process never imports scikit-learn."""
+
     def __init__(self, examples: Iterable[tuple[str, str]], *, c: float = C) -> None:
         texts, labels = zip(*examples, strict=True)
         folded = [fold(t) for t in texts]
         weights = {label: DANGER_WEIGHT if label in GROUPS else 1.0 for label in set(labels)}
-        self.views = [View(v, folded, labels, c=c, weights=weights) for v in views()]
+        given = {"folded": folded, "labels": list(labels), "c": c, "weights": weights}
+        fitted = ChildFit(len(VIEWS), given).result()
+        self.views = [
+            View(features, w, _reference(features, given))
+            for features, w in zip(VIEWS, fitted, strict=True)
+        ]
         classes = self.views[0].classes
         self._groups = np.array([classes.index(g) for g in GROUPS if g in classes])
         self._group_names = [g for g in GROUPS if g in classes]
@@ -147,6 +153,27 @@ class RiskClassifier:
         danger = float(groups.sum())
         maybe = float(p[self._maybe]) if self._maybe is not None else 0.0
         return Risk(self._group_names[best], float(groups[best]), danger, danger + maybe)
+
+
+def _reference(features: Sequence[Features], given: dict[str, Any]) -> Callable[[str], np.ndarray]:
+    """scikit-learn's predict_proba for a view, fitted in this process on first use (by the
+    test that compares the scorers; the bot never calls it)."""
+    fitted: list[Fitted] = []
+
+    def predict(folded: str) -> np.ndarray:
+        if not fitted:
+            fitted.append(
+                Fitted(
+                    features,
+                    given["folded"],
+                    given["labels"],
+                    c=given["c"],
+                    weights=given["weights"],
+                )
+            )
+        return fitted[0].predict_proba(folded)
+
+    return predict
 
 
 def crisis_examples(crisis_dir: Path, only: str | None = None) -> Iterator[tuple[str, str]]:

@@ -1,73 +1,114 @@
 """One view of a message for the risk classifier: tf-idf features and a logistic regression,
-scored without scikit-learn's per-call checks (a tenth of the time, the same numbers as
-`predict_proba`: tests/unit/test_crisis_classifier.py compares them)."""
+applied with numpy alone.
+
+Fitted with scikit-learn in a child process (bot/core/risk_training.py), so the bot process
+never imports scikit-learn or scipy (about 110 MiB); here only its weights. The scorer gives
+the same numbers as scikit-learn's `predict_proba` (tests/unit/test_crisis_tiers.py compares
+them) in a tenth of the time: no per-call checks.
+"""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+import numpy.typing as npt
+
+from bot.language.char_model import char_wb_ngrams
+
+Floats = npt.NDArray[np.float64]
+_WHITE_SPACES = re.compile(r"\s\s+")
+
+
+@dataclass(frozen=True)
+class Features:
+    """One TfidfVectorizer of a view (sublinear tf, l2), as scikit-learn's arguments."""
+
+    analyzer: str  # "char_wb", "char" or "word"
+    ngrams: tuple[int, int]
+    min_df: int = 1
+    token_pattern: str = r"(?u)\b\w\w+\b"  # scikit-learn's default (only for "word")
+
+    def analyze(self, text: str) -> list[str]:
+        """scikit-learn's analyzer for these arguments (lower case, no accent stripping;
+        tests/unit/test_risk_view.py checks them against scikit-learn's own)."""
+        text = text.lower()
+        low, high = self.ngrams
+        if self.analyzer == "char_wb":
+            return char_wb_ngrams(text, self.ngrams)
+        if self.analyzer == "char":
+            text = _WHITE_SPACES.sub(" ", text)
+            return [
+                text[i : i + n]
+                for n in range(low, min(high, len(text)) + 1)
+                for i in range(len(text) - n + 1)
+            ]
+        if self.analyzer == "word":
+            tokens = re.findall(self.token_pattern, text)
+            return [
+                " ".join(tokens[i : i + n])
+                for n in range(low, min(high, len(tokens)) + 1)
+                for i in range(len(tokens) - n + 1)
+            ]
+        raise ValueError(f"unknown analyzer {self.analyzer!r}")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One vectorizer's share of a fitted view."""
+
+    vocabulary: dict[str, int]  # n-gram -> row of coef
+    idf: Floats  # per n-gram
+    coef: Floats  # n-grams x classes (transposed: a message's rows are gathered in one piece)
+
+
+@dataclass(frozen=True)
+class ViewWeights:
+    classes: tuple[str, ...]
+    parts: tuple[Part, ...]
+    intercept: Floats  # per class
 
 
 class View:
     def __init__(
         self,
-        vectorizers: Sequence[TfidfVectorizer],
-        folded: Sequence[str],
-        labels: Sequence[str],
-        *,
-        c: float,
-        weights: Mapping[str, float],
+        features: Sequence[Features],
+        weights: ViewWeights,
+        reference: Callable[[str], Floats] | None = None,
     ) -> None:
-        self.vectorizers = tuple(vectorizers)
-        matrix = hstack([v.fit_transform(folded) for v in self.vectorizers]).tocsr()
-        # newton-cg: a few iterations (lbfgs needs many more and three times as long).
-        self.model = LogisticRegression(
-            C=c, solver="newton-cg", tol=1e-3, max_iter=100, class_weight=dict(weights)
-        )
-        # One BLAS thread: on a small machine more threads made training three times slower.
-        with threadpool_limits(1):
-            self.model.fit(matrix, labels)
-        self.classes: list[str] = list(self.model.classes_)
-        # Per vectorizer: its analyzer, vocabulary, idf and its part of coef_.
-        self._parts: list[tuple[Callable[[str], list[str]], dict[str, int], np.ndarray, np.ndarray]]
-        self._parts = []
-        offset = 0
-        coef = self.model.coef_
-        for v in self.vectorizers:
-            size = len(v.vocabulary_)
-            # Transposed, one row per n-gram: a message's rows are gathered in one piece.
-            rows = np.ascontiguousarray(coef[:, offset : offset + size].T)
-            self._parts.append((v.build_analyzer(), v.vocabulary_, v.idf_, rows))
-            offset += size
-        self._intercept = self.model.intercept_
+        if len(features) != len(weights.parts):
+            raise ValueError("one part of the weights per vectorizer")
+        self.features = tuple(features)
+        self.classes: list[str] = list(weights.classes)
+        self._parts = [(f.analyze, p) for f, p in zip(self.features, weights.parts, strict=True)]
+        self._intercept = weights.intercept
+        self._reference = reference
 
-    def probabilities(self, folded: str) -> np.ndarray:
+    def probabilities(self, folded: str) -> Floats:
         """predict_proba for one folded text (sublinear tf, l2 per vectorizer)."""
         scores = self._intercept.copy()
-        for analyze, vocabulary, idf, coef in self._parts:
+        for analyze, part in self._parts:
             # Counting and the intersection run in C; a generator with a test per n-gram
             # took three times as long on long messages.
             counts = Counter(analyze(folded))
-            known = list(counts.keys() & vocabulary.keys())
+            known = list(counts.keys() & part.vocabulary.keys())
             if not known:
                 continue
-            columns = np.array([vocabulary[g] for g in known], dtype=np.intp)
+            columns = np.array([part.vocabulary[g] for g in known], dtype=np.intp)
             tf = np.array([counts[g] for g in known], dtype=np.float64)
-            weights = (1.0 + np.log(tf)) * idf[columns]
+            weights = (1.0 + np.log(tf)) * part.idf[columns]
             weights /= np.sqrt(weights @ weights)
-            scores += weights @ coef[columns]
+            scores += weights @ part.coef[columns]
         exp = np.exp(scores - scores.max())
-        result: np.ndarray = exp / exp.sum()
+        result: Floats = exp / exp.sum()
         return result
 
-    def reference(self, folded: str) -> np.ndarray:
-        """scikit-learn's own predict_proba (for the test that compares)."""
-        matrix = hstack([v.transform([folded]) for v in self.vectorizers]).tocsr()
-        result: np.ndarray = self.model.predict_proba(matrix)[0]
-        return result
+    def reference(self, folded: str) -> Floats:
+        """scikit-learn's own predict_proba, from a fit in this process (only for the test
+        that compares: it imports scikit-learn)."""
+        if self._reference is None:
+            raise RuntimeError("this view has no reference model")
+        return self._reference(folded)
