@@ -90,26 +90,9 @@ class SqlOutbox:
                     .returning(OutboxRow.id)
                 )
             ).all()
-            rows = (
-                await session.scalars(
-                    select(OutboxRow)
-                    .where(OutboxRow.id.in_(claimed))
-                    .order_by(OutboxRow.priority, OutboxRow.id)
-                )
-            ).all()
             # The rest of a key person's announcements stay behind the claimed one (it is
             # their first), so no other process takes them while the digest is in hand.
-            waiting = await _announcements(
-                session, [r.recipient for r in rows if r.kind == Kind.ANNOUNCE], now
-            )
-        messages = []
-        for row in rows:
-            pending = [row, *waiting.get(row.recipient, [])]
-            if row.kind == Kind.ANNOUNCE and len(pending) >= DIGEST_FROM:
-                messages.append(_digest(pending[:DIGEST_MAX], len(pending)))
-            else:
-                messages.append(_message(row))
-        return messages
+            return await _with_digests(session, claimed, now)
 
     async def due(
         self, limit: int = 50, *, skip: frozenset[str] = frozenset(), recipient: str | None = None
@@ -125,24 +108,7 @@ class SqlOutbox:
                 ordered = query.order_by(OutboxRow.priority, OutboxRow.id)
                 return [_message(row) for row in await session.scalars(ordered)]
             firsts = (await session.scalars(self._firsts(now, skip, limit))).all()
-            rows = (
-                await session.scalars(
-                    select(OutboxRow)
-                    .where(OutboxRow.id.in_(firsts))
-                    .order_by(OutboxRow.priority, OutboxRow.id)
-                )
-            ).all()
-            waiting = await _announcements(
-                session, [r.recipient for r in rows if r.kind == Kind.ANNOUNCE], now
-            )
-        messages = []
-        for row in rows:
-            pending = waiting.get(row.recipient, [])
-            if row.kind == Kind.ANNOUNCE and len(pending) >= DIGEST_FROM:
-                messages.append(_digest(pending[:DIGEST_MAX], len(pending)))
-            else:
-                messages.append(_message(row))
-        return messages
+            return await _with_digests(session, firsts, now)
 
     def _firsts(self, now: dt.datetime, skip: frozenset[str], limit: int) -> Select[tuple[int]]:
         """Each recipient's first message (due or not: a retry keeps the rest behind it)."""
@@ -272,6 +238,33 @@ def _digest(rows: Sequence[OutboxRow], waiting: int) -> OutgoingMessage:
         kind=Kind.ANNOUNCE,
         folded=tuple(r.id for r in rows[1:]),
     )
+
+
+async def _with_digests(
+    session: AsyncSession, ids: Sequence[Any], now: dt.datetime
+) -> list[OutgoingMessage]:
+    """The messages with these ids, by priority; a key person's first announcement carries
+    their other due announcements as a digest once there are enough of them."""
+    rows = (
+        await session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.id.in_(ids))
+            .order_by(OutboxRow.priority, OutboxRow.id)
+        )
+    ).all()
+    waiting = await _announcements(
+        session, [r.recipient for r in rows if r.kind == Kind.ANNOUNCE], now
+    )
+    messages = []
+    for row in rows:
+        # A claimed row is leased into the future, so it is not among the due ones: add it.
+        others = [w for w in waiting.get(row.recipient, []) if w.id != row.id]
+        pending = [row, *others]
+        if row.kind == Kind.ANNOUNCE and len(pending) >= DIGEST_FROM:
+            messages.append(_digest(pending[:DIGEST_MAX], len(pending)))
+        else:
+            messages.append(_message(row))
+    return messages
 
 
 async def _announcements(
