@@ -16,7 +16,6 @@ from bot.core.dialogue import Dialogue
 from bot.core.early_parse import EarlyParse
 from bot.core.evenings import Subscriptions
 from bot.core.events import EventKind, Reply, UserEvent
-from bot.core.handoff.desk import KeyPersonDesk
 from bot.core.handoff.ports import HandoffPort
 from bot.core.insight import ConversationInsight, NoInsight
 from bot.core.risk import RiskClassifier
@@ -54,7 +53,6 @@ class Conversation:
         self.states = states
         self.handoff = handoff
         self.insight: ConversationInsight = insight or NoInsight()
-        self.desk = KeyPersonDesk(handoff) if handoff else None
         self.dialogue = Dialogue(
             contract,
             content,
@@ -68,6 +66,8 @@ class Conversation:
             today=today,
             risk=risk,
         )
+        # One desk for key persons: the dialogue's (it also serves /start from an invite).
+        self.desk = self.dialogue.desk
 
     async def handle(self, event: UserEvent, *, once: Once | None = None) -> list[Reply]:
         """The replies to one event. `once`, when given, is asked before anything changes
