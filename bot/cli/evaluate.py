@@ -36,34 +36,41 @@ def _progress(done: int, total: int) -> None:
 
 
 async def run_crisis_eval(settings: Settings, *, out_dir: Path) -> int:
-    """The crisis tiers on the development set and the ordinary held-out split; with
-    MIP_ENGINE_URL set, a second time with the engine's safety intents."""
+    """The crisis tiers on the development set (and the confirmation set, when there is one)
+    and the ordinary held-out split; with MIP_ENGINE_URL set, also with the engine's safety
+    intents."""
     from bot.app import load_contract
     from bot.content.store import ContentStore
     from bot.core.risk import RiskClassifier
-    from bot.evaluation.crisis import load_sets, markdown, measure
+    from bot.evaluation.crisis import Measured, load_sets, markdown, measure
 
     content = ContentStore(settings.content_dir, SUPPORTED, load_contract(settings))
     content.load()
     risk = RiskClassifier.from_training_data(settings.intents_dir)
-    dev = settings.intents_dir.parent / "tests" / "crisis_dev"
-    sets = load_sets(dev, settings.intents_dir / "tests")
-    without = measure(sets, content.data.crisis, risk)
-    print("without the engine:")
-    for f in without.values():
-        print(f"  {f.line()}")
-    with_engine = None
-    if settings.engine_url:
-        texts = sorted({t for s in sets for t in s.texts()})
-        intents = await _engine_intents(settings.engine_url, texts)
-        with_engine = measure(sets, content.data.crisis, risk, intents)
-        print(f"with the engine at {settings.engine_url}:")
-        for f in with_engine.values():
+    tests = settings.intents_dir.parent / "tests"
+    folders = {"Development set": "crisis_dev", "Confirmation set": "crisis_confirm"}
+    measured = []
+    for title, folder in folders.items():
+        if not (tests / folder).is_dir():
+            continue
+        sets = load_sets(tests / folder, settings.intents_dir / "tests")
+        without = measure(sets, content.data.crisis, risk)
+        print(f"{title}, without the engine:")
+        for f in without.values():
             print(f"  {f.line()}")
-    else:
+        with_engine = None
+        if settings.engine_url:
+            texts = sorted({t for s in sets for t in s.texts()})
+            intents = await _engine_intents(settings.engine_url, texts)
+            with_engine = measure(sets, content.data.crisis, risk, intents)
+            print(f"{title}, with the engine at {settings.engine_url}:")
+            for f in with_engine.values():
+                print(f"  {f.line()}")
+        measured.append(Measured(title, f"tests/{folder}", without, with_engine))
+    if not settings.engine_url:
         say_stderr("No MIP_ENGINE_URL: measured without the engine's safety intents.")
     when = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-    _write(out_dir / "crisis.md", markdown(without, when, with_engine))
+    _write(out_dir / "crisis.md", markdown(measured, when))
     return 0
 
 

@@ -147,29 +147,44 @@ def _tables(figures: dict[str, CrisisFigures]) -> list[str]:
     return lines
 
 
-def markdown(
-    without: dict[str, CrisisFigures],
-    when: str,
-    with_engine: dict[str, CrisisFigures] | None = None,
-) -> str:
+@dataclass(frozen=True)
+class Measured:
+    """One set's figures: without the engine and, when measured, with its safety intents."""
+
+    title: str
+    source: str  # the folder, for the report
+    without: dict[str, CrisisFigures]
+    with_engine: dict[str, CrisisFigures] | None = None
+
+
+def markdown(measured: Sequence[Measured], when: str) -> str:
     lines = [
         "# Crisis recognition (issue 12)",
         "",
         f"Measured {when} with `mip eval --crisis`: phrases (content/crisis.yml) and the risk",
         "classifier (bot/core/risk.py); with an engine (MIP_ENGINE_URL), also with its safety",
-        "intents as the third signal (they can only add the maybe tier). Development set:",
-        "tests/crisis_dev (never trained on; its messages are not listed here, so that nobody",
-        "writes training messages after them); ordinary: the held-out split intents/tests",
-        "without the safety intents.",
+        "intents as the third signal (they can only add the maybe tier). The sets are never",
+        "trained on, and their messages are not listed here, so that nobody writes training",
+        "messages after them. Ordinary: the held-out split intents/tests without the safety",
+        "intents.",
+        "",
+        "- The development set (tests/crisis_dev) was written apart from the training data",
+        "  and measured while the classifier was built.",
+        "- The confirmation set (tests/crisis_confirm), where present, was written blind later,",
+        "  after the training data was frozen: it shows whether the figures carry over to",
+        "  messages nobody has measured against before.",
         "",
         *TARGETS,
-        "",
-        "## Without the engine",
-        "",
-        *_tables(without),
     ]
-    if with_engine is not None:
-        lines += ["", "## With the engine's safety intents", "", *_tables(with_engine)]
-    else:
+    for m in measured:
+        lines += ["", f"## {m.title}: without the engine ({m.source})", "", *_tables(m.without)]
+        if m.with_engine is not None:
+            lines += [
+                "",
+                f"## {m.title}: with the engine's safety intents ({m.source})",
+                "",
+                *_tables(m.with_engine),
+            ]
+    if all(m.with_engine is None for m in measured):
         lines += ["", "(No engine: set MIP_ENGINE_URL to measure the third signal too.)"]
     return "\n".join(lines) + "\n"
