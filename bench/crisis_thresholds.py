@@ -12,6 +12,12 @@ per threshold, overall and per language, and the thresholds the rules below choo
 - MAYBE_AT: the lowest at which the safety line goes on at most 1.5% of the ordinary
   questions and 2% of the long ones (the budget is 3%: real messages differ from training);
 
+With `--engine URL` (a running engine, `mip engine`), the engine's intent for each message is
+read too, and AGREE_AT is chosen: the danger tier also when the engine names a safety intent
+and the classifier's danger reaches AGREE_AT, by the same budgets as DANGER. The crisis files'
+messages are not in the engine's training data, so its intents on them are out of sample;
+the ordinary questions are (in sample: their figures flatter the engine a little).
+
 `--show-false N` lists ordinary training questions that cross out of fold (training data:
 reading them to write `safe` examples is fine). The development set (tests/crisis_dev) is
 never read here.
@@ -20,6 +26,7 @@ never read here.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -31,6 +38,7 @@ from bot.core.risk import (
     GROUPS,
     MAYBE,
     SAFE,
+    SAFETY_INTENTS,
     RiskClassifier,
     crisis_examples,
     ordinary_examples,
@@ -66,6 +74,7 @@ def lowest(scores: np.ndarray, rules: list[tuple[np.ndarray, float]]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--show-false", type=int, default=0)
+    parser.add_argument("--engine", help="URL of a running engine: also choose AGREE_AT")
     args = parser.parse_args()
     crisis, crisis_lang = _by_language(lambda lang: crisis_examples(INTENTS / "crisis", lang))
     ordinary, ordinary_lang = _by_language(
@@ -121,11 +130,61 @@ def main() -> None:
         f"{np.mean(np.maximum(danger, concern)[is_danger] >= min(danger_at, maybe_at)):.1%}, "
         f"maybe messages {np.mean(concern[crisis_maybe] >= maybe_at):.1%})"
     )
+    if args.engine:
+        intents = asyncio.run(_engine_intents(args.engine, [t for t, _ in examples]))
+        safety = np.isin(np.array(intents), sorted(SAFETY_INTENTS))
+        print("\nwith the engine naming a safety intent (danger >= DANGER, or safety intent and")
+        print("danger >= agree_at):")
+        print("agree_at  recall  false(crisis safe)  false(ordinary)  false(long ordinary)")
+        for t in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5):
+            flagged = (danger >= danger_at) | (safety & (danger >= t))
+            print(
+                f"{t:8.2f}  {np.mean(flagged[is_danger]):6.1%}  "
+                f"{np.mean(flagged[crisis_safe]):10.1%}  "
+                f"{np.mean(flagged[plain]):10.2%}  {np.mean(flagged[long]):10.2%}"
+            )
+        agreed = np.where(safety, danger, 0.0)
+        agree_at = min(
+            danger_at,
+            lowest(
+                np.maximum(agreed, np.where(danger >= danger_at, 1.0, 0.0)),
+                [
+                    (plain, DANGER_BUDGET[0]),
+                    (long, DANGER_BUDGET[1]),
+                    (crisis_safe, DANGER_BUDGET[2]),
+                ],
+            ),
+        )
+        flagged = (danger >= danger_at) | (safety & (danger >= agree_at))
+        print(f"chosen: AGREE_AT = {agree_at} (recall {np.mean(flagged[is_danger]):.1%})")
+        for lg in SUPPORTED:
+            where = language == lg
+            print(
+                f"  {lg}: recall {np.mean(flagged[is_danger & where]):.1%}, false(crisis safe) "
+                f"{np.mean(flagged[crisis_safe & where]):.1%}, false(ordinary) "
+                f"{np.mean(flagged[plain & where]):.2%}"
+            )
     if args.show_false:
         print(f"\nordinary training questions at danger >= {danger_at} out of fold:")
         crossing = [i for i in np.argsort(-danger) if plain[i] and danger[i] >= danger_at]
         for i in crossing[: args.show_false]:
             print(f"  {danger[i]:.2f} {language[i]} {examples[i][0]}")
+
+
+async def _engine_intents(url: str, texts: list[str]) -> list[str]:
+    from bot.engine.client import EngineClient
+
+    client = EngineClient(url, timeout=30.0)
+    limit = asyncio.Semaphore(4)
+
+    async def one(text: str) -> str:
+        async with limit:
+            return (await client.parse(text)).intent
+
+    try:
+        return list(await asyncio.gather(*(one(t) for t in texts)))
+    finally:
+        await client.aclose()
 
 
 if __name__ == "__main__":
