@@ -14,11 +14,13 @@ per threshold, overall and per language, and the thresholds the rules below choo
 
 With `--engine URL` (a running engine, `mip engine`), the engine's intent for each message is
 read too, and AGREE_AT is chosen: the danger tier also when the engine names a safety intent
-and the classifier's danger reaches AGREE_AT, by the same budgets as DANGER. The crisis files'
+and the classifier's danger reaches AGREE_AT, by the same budgets as DANGER, kept in every
+language. The crisis files'
 messages are not in the engine's training data, so its intents on them are out of sample;
 the ordinary questions are (in sample: their figures flatter the engine a little).
 
-`--show-false N` lists ordinary training questions that cross out of fold (training data:
+`--missed FILE` writes the danger training messages that the classifier misses out of fold
+(to review: mislabelled, or a way of saying it that needs more examples). `--show-false N` lists ordinary training questions that cross out of fold (training data:
 reading them to write `safe` examples is fine). The development set (tests/crisis_dev) is
 never read here.
 """
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -74,6 +77,7 @@ def lowest(scores: np.ndarray, rules: list[tuple[np.ndarray, float]]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--show-false", type=int, default=0)
+    parser.add_argument("--missed", help="write the danger messages missed out of fold to FILE")
     parser.add_argument("--engine", help="URL of a running engine: also choose AGREE_AT")
     args = parser.parse_args()
     crisis, crisis_lang = _by_language(lambda lang: crisis_examples(INTENTS / "crisis", lang))
@@ -133,25 +137,32 @@ def main() -> None:
     if args.engine:
         intents = asyncio.run(_engine_intents(args.engine, [t for t, _ in examples]))
         safety = np.isin(np.array(intents), sorted(SAFETY_INTENTS))
+        topic_safe = crisis_safe & safety
         print("\nwith the engine naming a safety intent (danger >= DANGER, or safety intent and")
         print("danger >= agree_at):")
-        print("agree_at  recall  false(crisis safe)  false(ordinary)  false(long ordinary)")
-        for t in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5):
+        print(f"({np.sum(topic_safe)} of {np.sum(crisis_safe)} `safe` messages on a safety topic)")
+        print("agree_at  recall  false(safe, safety topic)  false(ordinary)  false(long ordinary)")
+        for t in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55):
             flagged = (danger >= danger_at) | (safety & (danger >= t))
             print(
                 f"{t:8.2f}  {np.mean(flagged[is_danger]):6.1%}  "
-                f"{np.mean(flagged[crisis_safe]):10.1%}  "
+                f"{np.mean(flagged[topic_safe]):10.1%}  "
                 f"{np.mean(flagged[plain]):10.2%}  {np.mean(flagged[long]):10.2%}"
             )
-        agreed = np.where(safety, danger, 0.0)
+        # Agreement adds false alarms only where the engine names a safety intent: among the
+        # crisis files' `safe` messages, the questions about safety topics (ambulance costs,
+        # a fire in the news), like the development set's hard negatives. The budget holds
+        # for those, in every language (over all `safe` messages, everyday chat that the
+        # engine never reads as a safety topic would dilute it).
+        agreed = np.maximum(np.where(safety, danger, 0.0), np.where(danger >= danger_at, 1.0, 0.0))
         agree_at = min(
             danger_at,
             lowest(
-                np.maximum(agreed, np.where(danger >= danger_at, 1.0, 0.0)),
+                agreed,
                 [
                     (plain, DANGER_BUDGET[0]),
                     (long, DANGER_BUDGET[1]),
-                    (crisis_safe, DANGER_BUDGET[2]),
+                    *((topic_safe & (language == lg), DANGER_BUDGET[2]) for lg in SUPPORTED),
                 ],
             ),
         )
@@ -160,10 +171,23 @@ def main() -> None:
         for lg in SUPPORTED:
             where = language == lg
             print(
-                f"  {lg}: recall {np.mean(flagged[is_danger & where]):.1%}, false(crisis safe) "
-                f"{np.mean(flagged[crisis_safe & where]):.1%}, false(ordinary) "
+                f"  {lg}: recall {np.mean(flagged[is_danger & where]):.1%}, false(safe, safety "
+                f"topic) {np.mean(flagged[topic_safe & where]):.1%}, false(ordinary) "
                 f"{np.mean(flagged[plain & where]):.2%}"
             )
+    if args.missed:
+        missed = [
+            {
+                "language": str(language[i]),
+                "group": str(labels[i]),
+                "danger": round(danger[i], 2),
+                "text": examples[i][0],
+            }
+            for i in np.argsort(danger)
+            if is_danger[i] and danger[i] < danger_at
+        ]
+        Path(args.missed).write_text(json.dumps(missed, ensure_ascii=False, indent=1), "utf-8")
+        print(f"\n{len(missed)} danger training messages missed out of fold: {args.missed}")
     if args.show_false:
         print(f"\nordinary training questions at danger >= {danger_at} out of fold:")
         crossing = [i for i in np.argsort(-danger) if plain[i] and danger[i] >= danger_at]

@@ -170,9 +170,10 @@ def markdown(measured: Sequence[Measured], when: str) -> str:
         "",
         "- The development set (tests/crisis_dev) was written apart from the training data",
         "  and measured while the classifier was built.",
-        "- The confirmation set (tests/crisis_confirm), where present, was written blind later,",
-        "  after the training data was frozen: it shows whether the figures carry over to",
-        "  messages nobody has measured against before.",
+        "- The confirmation set (tests/crisis_confirm), where present, was written blind later",
+        "  by writers who saw neither the training data, the phrase list nor the development",
+        "  set, and it is never used to choose data or thresholds: it shows whether the",
+        "  development set's figures carry over.",
         "",
         *TARGETS,
     ]
