@@ -56,7 +56,7 @@ SAFETY_INTENTS = frozenset(
 # figures; the development set tests/crisis_dev is never read there). Out of fold:
 # - DANGER, on the danger probability (the seven groups summed): the lowest threshold at which
 #   at most 0.25% of the ordinary questions, 0.5% of the long ones and 5% of the crisis files'
-#   `safe` messages cross it. At 0.6 the classifier alone finds 86% of the danger messages,
+#   `safe` messages cross it. At 0.58 the classifier alone finds 86% of the danger messages,
 #   while 2.2% of the `safe` messages and 0.22% of the ordinary questions (0.30% of the long
 #   ones) cross; the phrase list adds the precise cases.
 # - MAYBE_AT, on concern (danger + maybe): the lowest at which at most 1.5% of the ordinary
@@ -69,8 +69,8 @@ SAFETY_INTENTS = frozenset(
 DANGER_WEIGHT = 3.0
 # Regularisation, by the same cross-validation (3 and 30 found fewer at the same false alarms).
 C = 10.0
-DANGER = 0.58
-MAYBE_AT = 0.37
+DANGER = 0.68
+MAYBE_AT = 0.43
 SAFETY_FLOOR = 0.1
 
 
