@@ -55,9 +55,10 @@ def main() -> None:
     parser.add_argument("--starts", type=int, default=3)
     args = parser.parse_args()
     config = settings()
-    n_examples = sum(
-        len(read_examples(p)) for p in (config.intents_dir / "data" / "nlu").glob("*.yml")
-    )
+    examples = [
+        e for p in (config.intents_dir / "data" / "nlu").glob("*.yml") for e in read_examples(p)
+    ]
+    n_examples, n_intents = len(examples), len({e.intent for e in examples})
     trainings = []
     for i in range(args.trainings):
         print(
@@ -76,7 +77,7 @@ def main() -> None:
          f"{min(starts):.1f}–{max(starts):.1f} s"),
     ]  # fmt: skip
     body = (
-        f"{n_examples} training messages, 38 intents, pipeline of `intents/config.yml`.\n\n"
+        f"{n_examples} training messages, {n_intents} intents, pipeline of `intents/config.yml`.\n\n"
         + table(("what", "runs", "median", "range"), rows)
     )
     print(body)
