@@ -53,21 +53,24 @@ SAFETY_INTENTS = frozenset(
 
 # Thresholds, chosen by 5-fold cross-validation on the TRAINING data only with the rules in
 # bench/crisis_thresholds.py (`python -m bench.crisis_thresholds` prints the out-of-fold
-# figures; the development set tests/crisis_dev is never read there). Out of fold:
+# figures; the development and confirmation sets in tests/ are never read there). Out of fold:
 # - DANGER, on the danger probability (the seven groups summed): the lowest threshold at which
 #   at most 0.25% of the ordinary questions, 0.5% of the long ones and 5% of the crisis files'
-#   `safe` messages cross it. At 0.58 the classifier alone finds 86% of the danger messages,
-#   while 2.2% of the `safe` messages and 0.22% of the ordinary questions (0.30% of the long
-#   ones) cross; the phrase list adds the precise cases.
+#   `safe` messages cross it. At 0.6 the classifier alone finds 92% of the danger messages;
+#   the phrase list adds the precise cases.
 # - MAYBE_AT, on concern (danger + maybe): the lowest at which at most 1.5% of the ordinary
 #   questions (2% of the long ones) get the safety line (budget 3%: real messages differ from
-#   training). At 0.37, 96% of the danger and 84% of the `maybe` messages reach a tier.
+#   training). At 0.41, 97% of the danger and 87% of the `maybe` messages reach a tier.
 # - SAFETY_FLOOR: with the engine naming a safety intent, the line needs only this much
 #   concern; the safety intents are few, so this costs little on ordinary questions.
-# The danger groups weigh more in training: about 210-590 examples each in the four
-# languages together, against about 7,700 safe ones (ordinary questions included).
+# The engine's intent is not a danger signal: letting a safety intent lower DANGER
+# (`--engine URL` measures it) found 5 more in 100 danger messages, but crossed on more than
+# 5% of the `safe` questions about safety topics (an ambulance's cost, a fire in the news).
+# The danger groups weigh more in training: about 420-970 examples each in the four
+# languages together, against about 9,900 safe ones (ordinary questions included).
 DANGER_WEIGHT = 3.0
-# Regularisation, by the same cross-validation (3 and 30 found fewer at the same false alarms).
+# Regularisation, by the same cross-validation (3, 5 and 30 found no more at the same false
+# alarms; weights 1.5, 2 and 6 neither).
 C = 10.0
 DANGER = 0.6
 MAYBE_AT = 0.41
