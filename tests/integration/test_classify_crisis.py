@@ -31,10 +31,12 @@ def test_classify_json_gives_the_crisis_group_and_tier(
     assert cli.main(["classify", "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["text"] for r in rows] == lines
-    assert [(r["crisis"], r["tier"]) for r in (rows[0], rows[1], rows[3])] == [
+    assert [(r["crisis"], r["tier"]) for r in (rows[0], rows[1])] == [
         ("medical", "danger"),
         ("violence_at_home", "danger"),
-        (None, None),
     ]
+    # A question about costs never reaches the danger tier (the safety line may sit on top of
+    # its answer: the engine reads it as `emergency`, the third signal).
+    assert rows[3]["tier"] != "danger"
     # The maybe tier names the classifier's most likely group.
     assert rows[2]["tier"] == "maybe" and rows[2]["crisis"] in GROUPS
