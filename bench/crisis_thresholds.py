@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
+from bot.cli.evaluate import engine_intents
 from bot.core.risk import (
     GROUPS,
     MAYBE,
@@ -135,7 +136,9 @@ def main() -> None:
         f"maybe messages {np.mean(concern[crisis_maybe] >= maybe_at):.1%})"
     )
     if args.engine:
-        intents = asyncio.run(_engine_intents(args.engine, [t for t, _ in examples]))
+        texts = sorted({t for t, _ in examples})
+        read = asyncio.run(engine_intents(args.engine, texts))
+        intents = [read[t] for t, _ in examples]
         safety = np.isin(np.array(intents), sorted(SAFETY_INTENTS))
         topic_safe = crisis_safe & safety
         print("\nwith the engine naming a safety intent (danger >= DANGER, or safety intent and")
@@ -193,22 +196,6 @@ def main() -> None:
         crossing = [i for i in np.argsort(-danger) if plain[i] and danger[i] >= danger_at]
         for i in crossing[: args.show_false]:
             print(f"  {danger[i]:.2f} {language[i]} {examples[i][0]}")
-
-
-async def _engine_intents(url: str, texts: list[str]) -> list[str]:
-    from bot.engine.client import EngineClient
-
-    client = EngineClient(url, timeout=30.0)
-    limit = asyncio.Semaphore(4)
-
-    async def one(text: str) -> str:
-        async with limit:
-            return (await client.parse(text)).intent
-
-    try:
-        return list(await asyncio.gather(*(one(t) for t in texts)))
-    finally:
-        await client.aclose()
 
 
 if __name__ == "__main__":

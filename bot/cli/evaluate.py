@@ -61,7 +61,7 @@ async def run_crisis_eval(settings: Settings, *, out_dir: Path) -> int:
         with_engine = None
         if settings.engine_url:
             texts = sorted({t for s in sets for t in s.texts()})
-            intents = await _engine_intents(settings.engine_url, texts)
+            intents = await engine_intents(settings.engine_url, texts)
             with_engine = measure(sets, content.data.crisis, risk, intents)
             print(f"{title}, with the engine at {settings.engine_url}:")
             for f in with_engine.values():
@@ -80,7 +80,7 @@ def _write(path: Path, text: str) -> None:
     say_stderr(f"Report: {path}")
 
 
-async def _engine_intents(url: str, texts: list[str]) -> dict[str, str]:
+async def engine_intents(url: str, texts: list[str]) -> dict[str, str]:
     """The engine's intent for each text, a few requests at a time."""
     from bot.engine.client import EngineClient
 
