@@ -60,7 +60,7 @@ SAFETY_INTENTS = frozenset(
 #   the phrase list adds the precise cases.
 # - MAYBE_AT, on concern (danger + maybe): the lowest at which at most 1.5% of the ordinary
 #   questions (2% of the long ones) get the safety line (budget 3%: real messages differ from
-#   training). At 0.41, 97% of the danger and 87% of the `maybe` messages reach a tier.
+#   training). At 0.41, 97% of the danger and 86% of the `maybe` messages reach a tier.
 # - SAFETY_FLOOR: with the engine naming a safety intent, the line needs only this much
 #   concern; the safety intents are few, so this costs little on ordinary questions.
 # The engine's intent is not a danger signal: letting a safety intent lower DANGER
