@@ -60,18 +60,23 @@ class Fitted:
         with threadpool_limits(1):
             self.model.fit(matrix, list(labels))
 
-    def weights(self) -> ViewWeights:
-        parts: list[Part] = []
+    def save(self, path: Path) -> None:
+        """`path`.json: classes and n-grams in column order; `path`.npz: the numbers."""
+        grams: list[list[str]] = []
+        arrays: dict[str, Any] = {"intercept": np.asarray(self.model.intercept_, np.float64)}
         offset = 0
-        coef = self.model.coef_
-        for v in self.vectorizers:
+        for i, v in enumerate(self.vectorizers):
             size = len(v.vocabulary_)
-            rows = np.ascontiguousarray(coef[:, offset : offset + size].T, dtype=np.float64)
-            vocabulary = {str(g): int(i) for g, i in v.vocabulary_.items()}
-            parts.append(Part(vocabulary, np.asarray(v.idf_, dtype=np.float64), rows))
+            grams.append([str(g) for g in sorted(v.vocabulary_, key=v.vocabulary_.__getitem__)])
+            arrays[f"idf{i}"] = np.asarray(v.idf_, dtype=np.float64)
+            arrays[f"coef{i}"] = np.ascontiguousarray(
+                self.model.coef_[:, offset : offset + size].T, dtype=np.float64
+            )
             offset += size
-        classes = tuple(str(c) for c in self.model.classes_)
-        return ViewWeights(classes, tuple(parts), np.asarray(self.model.intercept_, np.float64))
+        classes = [str(c) for c in self.model.classes_]
+        text = json.dumps({"classes": classes, "grams": grams}, ensure_ascii=False)
+        path.with_suffix(".json").write_text(text, encoding="utf-8")
+        np.savez(path.with_suffix(".npz"), **arrays)
 
     def predict_proba(self, folded: str) -> Floats:
         matrix = self._hstack([v.transform([folded]) for v in self.vectorizers]).tocsr()
@@ -79,24 +84,11 @@ class Fitted:
         return result
 
 
-def save(weights: ViewWeights, path: Path) -> None:
-    """`path`.json: classes and n-grams in column order; `path`.npz: the numbers."""
-    grams = [sorted(p.vocabulary, key=p.vocabulary.__getitem__) for p in weights.parts]
-    text = json.dumps({"classes": weights.classes, "grams": grams}, ensure_ascii=False)
-    path.with_suffix(".json").write_text(text, encoding="utf-8")
-    arrays: dict[str, Any] = {"intercept": weights.intercept}
-    for i, part in enumerate(weights.parts):
-        arrays |= {f"idf{i}": part.idf, f"coef{i}": part.coef}
-    np.savez(path.with_suffix(".npz"), **arrays)
-
-
 def load(path: Path) -> ViewWeights:
     names = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     with np.load(path.with_suffix(".npz"), allow_pickle=False) as data:
         parts = tuple(
-            Part(
-                dict(zip(grams, range(len(grams)), strict=True)), data[f"idf{i}"], data[f"coef{i}"]
-            )
+            Part.of(grams, data[f"idf{i}"], data[f"coef{i}"])
             for i, grams in enumerate(names["grams"])
         )
         return ViewWeights(tuple(names["classes"]), parts, data["intercept"])
@@ -148,7 +140,7 @@ def main(argv: Sequence[str]) -> None:
         c=examples["c"],
         weights=examples["weights"],
     )
-    save(fitted.weights(), out)
+    fitted.save(out)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+
+from bot.language.hashed_grams import HashedGrams
 
 Floats = npt.NDArray[np.float64]
 
@@ -23,13 +26,28 @@ _WHITE_SPACES = re.compile(r"\s\s+")
 
 @dataclass(frozen=True)
 class CharWeights:
-    """What a fitted classifier consists of (picklable: it comes back from the child)."""
+    """What a fitted classifier consists of, columns in the order of its hashed n-grams
+    (built in the process that uses it: bot/language/hashed_grams.py)."""
 
     classes: tuple[str, ...]
-    vocabulary: dict[str, int]  # n-gram -> column
+    grams: HashedGrams
     idf: Floats  # per column
     coef: Floats  # classes x columns
     intercept: Floats  # per class
+
+    @classmethod
+    def of(
+        cls,
+        classes: Sequence[str],
+        grams: Sequence[str],
+        idf: Floats,
+        coef: Floats,
+        intercept: Floats,
+    ) -> CharWeights:
+        """`grams` in the order of the fitted model's columns."""
+        hashed = HashedGrams(grams)
+        columns = np.ascontiguousarray(coef[:, hashed.order])
+        return cls(tuple(classes), hashed, idf[hashed.order], columns, intercept)
 
 
 def char_wb_ngrams(text: str, ngrams: tuple[int, int] = NGRAMS) -> list[str]:
@@ -58,18 +76,19 @@ class LinearCharModel:
 
     def __init__(self, weights: CharWeights) -> None:
         self.classes = weights.classes
-        self._vocabulary = weights.vocabulary
+        self._grams = weights.grams
         self._idf = weights.idf
         self._coef = weights.coef
         self._intercept = weights.intercept
 
     def probabilities(self, text: str) -> list[float]:
-        counts = Counter(g for g in char_wb_ngrams(text) if g in self._vocabulary)
-        if not counts:
+        counts = Counter(char_wb_ngrams(text))
+        at, known = self._grams.find(counts)
+        if not known.any():
             scores = self._intercept
         else:
-            columns = np.fromiter((self._vocabulary[g] for g in counts), dtype=np.intp)
-            tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64))
+            columns = at[known]
+            tf = 1.0 + np.log(np.fromiter(counts.values(), np.float64, len(counts))[known])
             weights = tf * self._idf[columns]
             weights /= np.sqrt(weights @ weights)
             scores = self._coef[:, columns] @ weights + self._intercept

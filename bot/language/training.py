@@ -42,39 +42,41 @@ def weights_of(fitted: Pipeline) -> CharWeights:
     classifier: Any = fitted[-1]
     if not vectorizer.sublinear_tf or vectorizer.norm != "l2" or classifier.coef_.shape[0] < 3:
         raise ValueError("made for sublinear, l2-normalised TF-IDF and a multinomial model")
-    return CharWeights(
-        classes=tuple(str(c) for c in classifier.classes_),
-        vocabulary={str(g): int(i) for g, i in vectorizer.vocabulary_.items()},
+    return CharWeights.of(
+        [str(c) for c in classifier.classes_],
+        _grams_in_column_order(vectorizer.vocabulary_),
+        np.asarray(vectorizer.idf_, dtype=np.float64),
+        np.asarray(classifier.coef_, dtype=np.float64),
+        np.asarray(classifier.intercept_, dtype=np.float64),
+    )
+
+
+def _grams_in_column_order(vocabulary: dict[str, int]) -> list[str]:
+    return [str(g) for g in sorted(vocabulary, key=vocabulary.__getitem__)]
+
+
+def save(fitted: Pipeline, path: Path) -> None:
+    """The fitted model's numbers and its n-grams as strings (the hashes are made by load)."""
+    vectorizer: Any = fitted[0]
+    classifier: Any = fitted[-1]
+    np.savez(
+        path,
+        classes=np.array([str(c) for c in classifier.classes_]),
+        grams=np.array(_grams_in_column_order(vectorizer.vocabulary_)),
         idf=np.asarray(vectorizer.idf_, dtype=np.float64),
         coef=np.asarray(classifier.coef_, dtype=np.float64),
         intercept=np.asarray(classifier.intercept_, dtype=np.float64),
     )
 
 
-def fit(texts: Sequence[str], labels: Sequence[str]) -> CharWeights:
-    return weights_of(pipeline().fit(list(texts), list(labels)))
-
-
-def save(weights: CharWeights, path: Path) -> None:
-    grams = sorted(weights.vocabulary, key=weights.vocabulary.__getitem__)
-    np.savez(
-        path,
-        classes=np.array(weights.classes),
-        grams=np.array(grams),
-        idf=weights.idf,
-        coef=weights.coef,
-        intercept=weights.intercept,
-    )
-
-
 def load(path: Path) -> CharWeights:
     with np.load(path, allow_pickle=False) as data:
-        return CharWeights(
-            classes=tuple(str(c) for c in data["classes"]),
-            vocabulary={str(g): i for i, g in enumerate(data["grams"])},
-            idf=data["idf"],
-            coef=data["coef"],
-            intercept=data["intercept"],
+        return CharWeights.of(
+            [str(c) for c in data["classes"]],
+            [str(g) for g in data["grams"]],
+            data["idf"],
+            data["coef"],
+            data["intercept"],
         )
 
 
@@ -107,7 +109,7 @@ class ChildFit:
 def main(argv: Sequence[str]) -> None:
     examples, out = Path(argv[0]), Path(argv[1])
     texts, labels = json.loads(examples.read_text(encoding="utf-8"))
-    save(fit(texts, labels), out)
+    save(pipeline().fit(list(texts), list(labels)), out)
 
 
 if __name__ == "__main__":

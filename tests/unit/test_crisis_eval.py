@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.content.store import ContentStore
-from bot.core.risk import RiskClassifier
+from bot.core.risk import RiskClassifier, safety_examples, training_examples
 from bot.evaluation.crisis import Measured, load_sets, markdown, measure
+from bot.language.folding import fold
 
 DEV = """\
 language: pl
@@ -56,3 +57,23 @@ def test_counts_tiers_per_group_and_writes_no_message(
     assert "set MIP_ENGINE_URL" in report
     for message in ("chce sie zabic", "karetka", "numer bsn"):
         assert message not in report
+
+
+def test_the_measuring_sets_are_never_training_messages() -> None:
+    """The development and confirmation sets measure only: none of their messages may be a
+    training message of the classifier or the engine, even with other capitals, diacritics or
+    spacing (the sets were written apart; this keeps later training data from copying them)."""
+    root = Path(__file__).resolve().parents[2]
+    training = {_key(t) for t, _ in training_examples(root / "intents")}
+    training |= {_key(t) for t, _ in safety_examples(root / "intents" / "data" / "nlu")}
+    sets = load_sets(root / "tests" / "crisis_dev", root / "intents" / "tests")
+    sets += load_sets(root / "tests" / "crisis_confirm", root / "intents" / "tests")
+    measured = [t for s in sets for ts in s.crisis.values() for t in ts] + [
+        t for s in sets for t in s.hard_negatives
+    ]
+    assert len(measured) >= 4 * (53 + 28 + 70 + 30)
+    assert [t for t in measured if _key(t) in training] == []
+
+
+def _key(text: str) -> str:
+    return " ".join(fold(text).split())

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 from bot.core.risk import VIEWS
-from bot.core.risk_training import load, save
-from bot.core.risk_view import Features, Part, ViewWeights
+from bot.core.risk_training import Fitted, load
+from bot.core.risk_view import Features, View
 from bot.language.folding import fold
+from bot.language.hashed_grams import HashedGrams
 
 TEXTS = [
     "nie chce juz zyc",
@@ -42,20 +43,26 @@ def test_the_analyzers_are_scikit_learns(features: Features, text: str) -> None:
 
 
 def test_the_weights_survive_the_files(tmp_path: Path) -> None:
-    rng = np.random.default_rng(1)
-    weights = ViewWeights(
-        ("maybe", "safe", "suicide"),
-        (
-            Part({" a": 1, "ż b": 0, "x\ny": 2}, rng.random(3), rng.random((3, 3))),
-            Part({"word two": 0}, rng.random(1), rng.random((1, 3))),
-        ),
-        rng.random(3),
+    """Fitted and saved as the child process does, loaded as the bot does: the same
+    probabilities as scikit-learn's model, for known and unknown n-grams alike."""
+    folded = [fold(t) for t in (*TEXTS, "pali sie", "ambulans", "ik wil dood", "x\ny")]
+    labels = ["suicide", "safe", "maybe"] * (len(folded) // 3)  # several classes, as in use
+    view = VIEWS[0]
+    fitted = Fitted(
+        view, folded, labels, c=10.0, weights={"suicide": 3.0, "safe": 1.0, "maybe": 1.0}
     )
-    save(weights, tmp_path / "view0")
-    back = load(tmp_path / "view0")
-    assert back.classes == weights.classes
-    for ours, theirs in zip(back.parts, weights.parts, strict=True):
-        assert ours.vocabulary == theirs.vocabulary
-        np.testing.assert_array_equal(ours.idf, theirs.idf)
-        np.testing.assert_array_equal(ours.coef, theirs.coef)
-    np.testing.assert_array_equal(back.intercept, weights.intercept)
+    fitted.save(tmp_path / "view0")
+    ours = View(view, load(tmp_path / "view0"))
+    assert ours.classes == ["maybe", "safe", "suicide"]
+    for text in (*folded, "nieznane slowa zupelnie", ""):
+        assert ours.probabilities(text) == pytest.approx(fitted.predict_proba(text), abs=1e-6)
+
+
+def test_hashed_grams_find_their_columns_whatever_the_order() -> None:
+    grams = ["ż b", " a", "x\ny", "word two"]
+    hashed = HashedGrams(grams)
+    at, known = hashed.find(["word two", "unknown", " a", "ż b"])
+    assert known.tolist() == [True, False, True, True]
+    assert [int(hashed.order[i]) for i in at[known]] == [3, 1, 0]
+    assert len(hashed) == 4 and np.all(hashed.keys[:-1] < hashed.keys[1:])
+    assert HashedGrams([]).find(["a"])[1].tolist() == [False]
