@@ -203,7 +203,8 @@ async def _classify(settings: Settings, as_json: bool) -> int:
             parsed = await client.parse(text)
             phrases = find_crisis(text, content.data.crisis, detection.language)
             reading = risk.assess(text)
-            tier = tier_of(reading, bool(phrases), parsed.intent)
+            past = bool(phrases) and phrases[0].past
+            tier = tier_of(reading, bool(phrases), parsed.intent, told_as_past=past)
             row = {
                 "text": text,
                 "language": detection.language,

@@ -12,7 +12,7 @@ enough; a trailing '*' matches any ending ("samobój*" matches "samobójstwo", "
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -24,6 +24,7 @@ from bot.language.folding import fold
 
 FILE = "crisis.yml"
 MIN_LETTERS = 4  # shorter phrases match too much ordinary text
+PAST = "past"  # the key of the expressions that tell an event as the past, not a group
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ class CrisisGroup:
     # Everyday expressions that contain a phrase ("mă bate gândul": I am thinking of): a
     # phrase is not counted where one of these matches over the same words.
     exceptions: tuple[Phrase, ...] = ()
+    # The file's `past:` expressions ("lat temu", "vorig jaar"), the same for every group: a
+    # phrase in a message that has one counts as danger only when the classifier agrees.
+    past: tuple[Phrase, ...] = ()
 
 
 def load_crisis(
@@ -59,8 +63,12 @@ def load_crisis(
         )
         return (), r.problems
     groups: list[CrisisGroup] = []
+    past: list[Phrase] = []
     for key, node in root.value:
         name = str(key.value)
+        if name == PAST:
+            past += _past(r, node)
+            continue
         fields = r.keys(node, f"group {name!r}", ("answer", *SUPPORTED), ("unless_after", "except"))
         # Every group needs all four languages: a crisis must be recognised in each of them.
         written = r.text(fields.get("answer"), "answer") if "answer" in fields else None
@@ -94,7 +102,18 @@ def load_crisis(
         )
         if answer in answers:
             groups.append(CrisisGroup(name, answer, tuple(phrases), cancel, tuple(exceptions)))
-    return tuple(groups), r.problems
+    return tuple(replace(g, past=tuple(past)) for g in groups), r.problems
+
+
+def _past(r: Reader, node: yaml.Node) -> list[Phrase]:
+    """`past:` per language: expressions that place an event in the past."""
+    expressions: list[Phrase] = []
+    for language, items in r.mapping(node, f"{PAST!r}").items():
+        if language not in SUPPORTED:
+            r.problem(items, f"unknown language {language!r} in {PAST!r}")
+            continue
+        expressions += _phrases(r, items, language)
+    return expressions
 
 
 def _phrases(r: Reader, node: yaml.Node, language: str) -> list[Phrase]:

@@ -48,6 +48,8 @@ class Answers:
         once, before the engine (`risk`: the classifier's reading, when already made)."""
         matches = find_crisis(text, self.content.data.crisis, language)
         risk = risk or self.assess(text)
+        if matches and tier_of(risk, True, told_as_past=matches[0].past) != "danger":
+            matches = []  # a story told as the past: the safety line instead (`tier`)
         if not matches and risk is not None and tier_of(risk, False) == "danger":
             # Without a language yet, the crisis answer comes in Dutch (the country's).
             chosen = language or "nl"
@@ -71,6 +73,14 @@ class Answers:
                     Reply(text, markdown=True, buttons=footer(t), language=state.language)
                 )
         return replies or [self.answer(state.language, matches[0].answer, state)]
+
+    def tier(
+        self, text: str, language: str | None, risk: Risk | None, intent: str | None
+    ) -> str | None:
+        """The message's tier from all three signals (`intent`: the engine's)."""
+        matches = find_crisis(text, self.content.data.crisis, language)
+        past = bool(matches) and matches[0].past
+        return tier_of(risk, bool(matches), intent, told_as_past=past)
 
     def _group_answer(self, group: str, language: str) -> str:
         """The answer for a group the classifier names: crisis.yml's for that group, else the

@@ -26,6 +26,9 @@ class CrisisMatch:
     answer: str  # the intent to answer with
     language: str  # the language of the phrase that matched
     group: str
+    # The message also has one of crisis.yml's `past` expressions ("lat temu", "vorig jaar"):
+    # it may be a story about last year; the classifier decides (risk.tier_of).
+    past: bool = False
 
 
 def _typos(length: int) -> int:
@@ -66,7 +69,7 @@ class CrisisMatcher:
     def __init__(self, groups: Sequence[CrisisGroup]) -> None:
         self.groups = groups
         self._patterns = sorted(
-            {w for g in groups for p in (*g.phrases, *g.exceptions) for w in p.words}
+            {w for g in groups for p in (*g.phrases, *g.exceptions, *g.past) for w in p.words}
         )
         self._known: dict[str, frozenset[str]] = {}
 
@@ -76,6 +79,8 @@ class CrisisMatcher:
             return []
         matches = [self._matching(w) for w in folded]
         found: list[CrisisMatch] = []
+        past = self.groups[0].past if self.groups else ()
+        told_as_past = any(next(_spans(p, folded, matches), None) for p in past)
         for group in self.groups:
             if any(m.answer == group.answer for m in found):
                 continue
@@ -83,7 +88,7 @@ class CrisisMatcher:
             if hits:
                 languages = [p.language for p in hits]
                 chosen = language if language in languages else languages[0]
-                found.append(CrisisMatch(group.answer, chosen, group.name))
+                found.append(CrisisMatch(group.answer, chosen, group.name, told_as_past))
         return found
 
     def _matching(self, word: str) -> frozenset[str]:

@@ -26,7 +26,7 @@ from bot.core.handoff.ports import HandoffPort
 from bot.core.insight import ConversationInsight, NoInsight
 from bot.core.menus import Menus, footer, language_picker
 from bot.core.profile import Tailoring
-from bot.core.risk import Risk, RiskClassifier, tier_of
+from bot.core.risk import Risk, RiskClassifier
 from bot.core.state import (
     ConversationState,
     ConversationStates,
@@ -320,7 +320,7 @@ class Dialogue:
         parsed: list[str] = []  # the engine's intent, once known
         replies = await self._understood(text, language, state, early, parsed)
         # The maybe tier: distress, or a safety topic with some concern: the safety line on top.
-        if tier_of(risk, False, next(iter(parsed), None)) == "maybe":
+        if self.answers.tier(text, language, risk, next(iter(parsed), None)) == "maybe":
             log.info("crisis maybe tier (concern %.2f)", risk.concern if risk else 0.0)
             return self.answers.safety_line(replies, language)
         return replies

@@ -100,7 +100,9 @@ def measure(
     intents = intent_of or {}
 
     def tier(text: str) -> str | None:
-        return tier_of(risk.assess(text), bool(find_crisis(text, groups)), intents.get(text))
+        phrases = find_crisis(text, groups)
+        past = bool(phrases) and phrases[0].past
+        return tier_of(risk.assess(text), bool(phrases), intents.get(text), told_as_past=past)
 
     figures: dict[str, CrisisFigures] = {}
     for s in sets:

@@ -197,3 +197,17 @@ def test_crisis_file_reloads_like_answers(tmp_path: Path, contract: Contract) ->
     assert [m.answer for m in find_crisis("ik zie een bosbrand", store.data.crisis)] == [
         "crisis_fire"
     ]
+
+
+def test_a_past_expression_in_an_unknown_language_is_named_with_its_line(tmp_path: Path) -> None:
+    from bot.content.crisis_phrases import load_crisis
+
+    path = tmp_path / "crisis.yml"
+    path.write_text(
+        "fire:\n  answer: emergency\n  pl: [pali się]\n  bg: [пожар]\n  ro: [foc mare]\n"
+        "  nl: [er is brand]\npast:\n  pl: [rok temu]\n  de: [letztes jahr]\n",
+        encoding="utf-8",
+    )
+    groups, problems = load_crisis(path, ("emergency",))
+    assert [p.words for p in groups[0].past] == [("rok", "temu")]
+    assert [(p.line, p.message) for p in problems] == [(9, "unknown language 'de' in 'past'")]

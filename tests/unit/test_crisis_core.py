@@ -22,6 +22,7 @@ from bot.contract import Contract
 from bot.core import callbacks
 from bot.core.clock import ManualClock
 from bot.core.conversation import Conversation
+from bot.core.crisis import find_crisis
 from bot.core.events import UserEvent
 from bot.core.handoff.hours import Schedule
 from bot.core.risk import RiskClassifier, crisis_examples
@@ -294,3 +295,20 @@ async def test_a_group_the_trees_crisis_file_does_not_list_gets_the_emergency_an
         [reply] = await core.handle(UserEvent.message("test:fixture", DANGER[("fire", "nl")]))
     emergency = content.get("nl", "emergency")
     assert emergency is not None and reply.text.startswith(filled(content, emergency))
+
+
+async def test_a_phrase_in_a_story_told_as_the_past_gets_the_normal_answer_and_the_safety_line(
+    contract: Contract,
+    content: ContentStore,
+    language_id: LanguageIdentifier,
+    sqlite_states: SqlConversationStates,
+    risk: RiskClassifier,
+) -> None:
+    message = "w zeszłym roku mąż mnie uderzył, teraz się rozwodzimy, gdzie znajdę prawnika"
+    assert find_crisis(message, content.data.crisis)  # a phrase is there
+    engine = ScriptedEngine(intent="police")
+    core = Conversation(contract, content, engine, language_id, sqlite_states, risk=risk)
+    [reply] = await core.handle(UserEvent.message("test:past", message))
+    assert engine.asked == [message]  # no crisis fast path
+    assert not any(reply.text.startswith(a) for a in crisis_answers(content, "pl"))
+    assert reply.text.startswith(f"_{Texts('pl').gettext(SAFETY_LINE)}_")

@@ -108,3 +108,36 @@ def test_the_classifier_is_cheap_enough_for_every_message(risk: RiskClassifier) 
         risk.assess(text)
         times.append(time.perf_counter() - started)
     assert statistics.median(times) < 0.002
+
+
+@pytest.mark.parametrize(
+    ("risk", "tier"),
+    [
+        (reading(DANGER - 0.01, 0.0), "maybe"),  # the classifier does not read danger now
+        (reading(DANGER), "danger"),
+        (None, "danger"),  # no classifier to ask: the phrase decides, as before
+    ],
+)
+def test_a_phrase_told_as_the_past_is_danger_only_when_the_classifier_agrees(
+    risk: Risk | None, tier: str
+) -> None:
+    assert tier_of(risk, True, told_as_past=True) == tier
+    assert tier_of(risk, True) == "danger"
+
+
+@pytest.mark.parametrize(
+    ("message", "past"),
+    [
+        ("w zeszłym roku mąż mnie uderzył, teraz się rozwodzimy", True),
+        ("dwa lata temu mąż mnie uderzył i dalej się boję", True),
+        ("mąż mnie uderzył, przyjedźcie", False),
+        ("od roku mąż mnie uderzył już kilka razy", False),  # still going on
+        ("ik ben drie jaar geleden verkracht, kan ik nog aangifte doen", True),
+        ("anul trecut am fost violată de un coleg, pot face plângere?", True),
+    ],
+)
+def test_a_past_expression_marks_the_phrase_match(
+    content: ContentStore, message: str, past: bool
+) -> None:
+    [match] = find_crisis(message, content.data.crisis)
+    assert match.past is past
