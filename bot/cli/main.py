@@ -187,7 +187,7 @@ async def _classify(settings: Settings, as_json: bool) -> int:
     from bot.app import engine_client, load_contract
     from bot.content.store import ContentStore
     from bot.core.crisis import find_crisis
-    from bot.core.risk import RiskClassifier, tier_of
+    from bot.core.risk import RiskClassifier, tier_of_matches
     from bot.language.identify import LanguageIdentifier
 
     content = ContentStore(settings.content_dir, SUPPORTED, load_contract(settings))
@@ -203,8 +203,7 @@ async def _classify(settings: Settings, as_json: bool) -> int:
             parsed = await client.parse(text)
             phrases = find_crisis(text, content.data.crisis, detection.language)
             reading = risk.assess(text)
-            past = bool(phrases) and phrases[0].past
-            tier = tier_of(reading, bool(phrases), parsed.intent, told_as_past=past)
+            tier = tier_of_matches(reading, phrases, parsed.intent)
             row = {
                 "text": text,
                 "language": detection.language,

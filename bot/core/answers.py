@@ -14,7 +14,7 @@ from bot.core.crisis import CrisisMatch, find_crisis
 from bot.core.events import Button, Reply
 from bot.core.menus import footer
 from bot.core.profile import Step, Tailoring
-from bot.core.risk import Risk, RiskClassifier, tier_of
+from bot.core.risk import Risk, RiskClassifier, tier_of, tier_of_matches
 from bot.core.state import ConversationState
 from bot.language.i18n import Texts
 
@@ -48,7 +48,7 @@ class Answers:
         once, before the engine (`risk`: the classifier's reading, when already made)."""
         matches = find_crisis(text, self.content.data.crisis, language)
         risk = risk or self.assess(text)
-        if matches and tier_of(risk, True, told_as_past=matches[0].past) != "danger":
+        if matches and tier_of_matches(risk, matches) != "danger":
             matches = []  # a story told as the past: the safety line instead (`tier`)
         if not matches and risk is not None and tier_of(risk, False) == "danger":
             # Without a language yet, the crisis answer comes in Dutch (the country's).
@@ -78,9 +78,7 @@ class Answers:
         self, text: str, language: str | None, risk: Risk | None, intent: str | None
     ) -> str | None:
         """The message's tier from all three signals (`intent`: the engine's)."""
-        matches = find_crisis(text, self.content.data.crisis, language)
-        past = bool(matches) and matches[0].past
-        return tier_of(risk, bool(matches), intent, told_as_past=past)
+        return tier_of_matches(risk, find_crisis(text, self.content.data.crisis, language), intent)
 
     def _group_answer(self, group: str, language: str) -> str:
         """The answer for a group the classifier names: crisis.yml's for that group, else the

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from bot.core.crisis import CrisisMatch
 from bot.core.risk_training import ChildFit, Fitted
 from bot.core.risk_view import Features, View
 from bot.language.codes import SUPPORTED
@@ -113,6 +114,13 @@ def tier_of(
     if intent in SAFETY_INTENTS and risk.concern >= floor:
         return "maybe"
     return None
+
+
+def tier_of_matches(
+    risk: Risk | None, matches: Sequence[CrisisMatch], intent: str | None = None
+) -> str | None:
+    """tier_of with the phrase list's matches for a message (bot/core/crisis.py)."""
+    return tier_of(risk, bool(matches), intent, told_as_past=bool(matches) and matches[0].past)
 
 
 # The classifier's two views of a message; their probabilities are averaged. Each vectorizer's

@@ -16,7 +16,7 @@ import yaml
 
 from bot.content.crisis_phrases import CrisisGroup
 from bot.core.crisis import find_crisis
-from bot.core.risk import GROUPS, SAFETY_INTENTS, RiskClassifier, tier_of
+from bot.core.risk import GROUPS, SAFETY_INTENTS, RiskClassifier, tier_of_matches
 from bot.evaluation.nlu_files import read_examples
 
 TARGETS = (
@@ -100,9 +100,7 @@ def measure(
     intents = intent_of or {}
 
     def tier(text: str) -> str | None:
-        phrases = find_crisis(text, groups)
-        past = bool(phrases) and phrases[0].past
-        return tier_of(risk.assess(text), bool(phrases), intents.get(text), told_as_past=past)
+        return tier_of_matches(risk.assess(text), find_crisis(text, groups), intents.get(text))
 
     figures: dict[str, CrisisFigures] = {}
     for s in sets:
